@@ -1,0 +1,84 @@
+"""Shared test set-up.
+
+* The host's own network state (addresses, routes, nftables ruleset, namespaces the course did
+  not create) is snapshotted before the session and compared after it: a lab that touched the
+  host fails the run.
+* Tests marked ``live`` need a live lab backend. They skip where none exists, except when
+  NETCOURSE_REQUIRE_LIVE=1 (set by CI), where a missing backend is a failure, not a skip.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tools/ is importable from tests
+
+SBIN_PATH = "/usr/local/sbin:/usr/sbin:/sbin:" + os.environ.get("PATH", "")
+
+
+def _cmd(argv: list[str]) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=20,
+                              env=dict(os.environ, PATH=SBIN_PATH))
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout
+
+
+def host_network_state() -> dict[str, str]:
+    """What labs must never change: the host namespace's links, addresses, routes and firewall."""
+    links = json.loads(_cmd(["ip", "-j", "link", "show"]) or "[]")
+    for link in links:  # counters and operational details change on their own
+        for key in ("stats", "stats64", "operstate", "linkmode", "flags", "qdisc", "txqlen", "group"):
+            link.pop(key, None)
+    return {
+        "links": json.dumps(links, sort_keys=True),
+        "addresses": _cmd(["ip", "-br", "addr", "show"]),
+        "routes": _cmd(["ip", "route", "show", "table", "all"]),
+        "nftables": _cmd(["nft", "list", "ruleset"]),
+        "iptables": _cmd(["iptables-save"]) if os.geteuid() == 0 else "",
+    }
+
+
+def pytest_sessionstart(session):
+    session.config._host_state_before = host_network_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_host_state_before", None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    after = host_network_state()
+    changed = [key for key in before if before[key] != after[key]]
+    if changed:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = ("HOST ISOLATION BROKEN: the host namespace's " + ", ".join(changed) +
+                   " changed during the tests; labs must only touch their own namespaces.")
+        if reporter:
+            reporter.write_line(message, red=True, bold=True)
+            for key in changed:
+                reporter.write_line(f"--- {key} before:\n{before[key]}\n--- after:\n{after[key]}")
+        session.exitstatus = 1
+
+
+def live_mode_or_skip():
+    from helpers.lab.backends import detect_mode
+
+    mode = detect_mode()
+    if not mode.live:
+        if os.environ.get("NETCOURSE_REQUIRE_LIVE") == "1":
+            pytest.fail(f"live labs are required here (NETCOURSE_REQUIRE_LIVE=1) but the mode is offline: {mode.reason}")
+        pytest.skip(f"no live lab backend here: {mode.reason}")
+    return mode
+
+
+@pytest.fixture
+def live():
+    """Use in tests that build real labs."""
+    return live_mode_or_skip()
