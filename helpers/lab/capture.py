@@ -5,21 +5,26 @@
     print(cap.table())                            # one line per packet, tcpdump-style
     cap.packets[0].packet.show()                  # a scapy packet, to dissect layer by layer
 
-Each point runs ``tcpdump -i IFACE -w FILE`` inside its node, exactly what a learner would type
-(``tcpdump -nni eth0 port 53``). Packets from all points are merged by time; each remembers where
-it was seen, which is what the packet walk draws.
+Each point captures inside its node what ``tcpdump -nni IFACE [filter]`` would (``cap.commands``
+lists those commands); the capturer is helpers/lab/sniff.py, with the filter compiled by tcpdump
+itself, because tcpdump cannot write files inside an unprivileged user namespace. Packets from all
+points are merged by time; each remembers where it was seen, which is what the packet walk draws.
 """
 from __future__ import annotations
 
 import base64
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.lab.topology import Interface, Lab, LabError, Node, Switch
+from helpers.lab.backends import find_tool
+from helpers.lab.topology import HERE, Interface, Lab, LabError, Node, Switch
+
+SNIFF = HERE / "sniff.py"
 
 BROADCAST = "ff:ff:ff:ff:ff:ff"
 
@@ -86,20 +91,21 @@ class Capture:
         self.lab._require_running()
         if not self.lab.mode.live:
             return self
+        program = compile_filter(self.filter) if self.filter else None
         for interface in self.interfaces:
             path = self.lab._tmp / f"cap-{interface.node.name}-{interface.name}-{len(self._procs)}.pcap"
-            argv = ["tcpdump", "-i", interface.name, "-w", str(path), "-U", "-n", "-s", "0", "-Z", "root"]
-            if self.filter:
-                argv += self.filter.split()
-            process = self.lab._backend.popen(argv, interface.node.ns, stdout=subprocess.DEVNULL,
+            argv = [sys.executable, "-I", "-S", str(SNIFF), interface.name, str(path)]
+            if program:
+                argv.append(program)
+            process = self.lab._backend.popen(argv, interface.node.ns, stdout=subprocess.PIPE,
                                               stderr=subprocess.PIPE, text=True)
             self._procs.append((interface, process, path))
         for interface, process, _ in self._procs:
-            line = process.stderr.readline()  # "listening on eth0, ..." once the capture is open
+            line = process.stdout.readline()  # "listening on eth0" once the capture is open
             if "listening on" not in line:
+                error = process.stderr.read().strip() if process.poll() is not None else ""
                 self._stop()
-                raise LabError(f"tcpdump on {interface.label} did not start: {line.strip() or 'no output'}"
-                               f" (is tcpdump installed? package: tcpdump).")
+                raise LabError(f"the capture on {interface.label} did not start: {error or 'no output'}.")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -124,6 +130,7 @@ class Capture:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            process.stdout.close()
             process.stderr.close()
             pcaps[interface.label] = path.read_bytes() if path.exists() else b""
         self._procs = []
@@ -162,6 +169,21 @@ class Capture:
         path = Path(path)
         wrpcap(str(path), [p.packet for p in self.packets])
         return path
+
+
+def compile_filter(expression: str) -> str:
+    """A tcpdump filter ("udp port 53") as BPF numbers, compiled by tcpdump (no privileges needed)."""
+    tcpdump = find_tool("tcpdump")
+    if not tcpdump:
+        raise LabError("capture filters are compiled by tcpdump, which is missing; install the tcpdump "
+                       "package or capture without filter=.")
+    done = subprocess.run([tcpdump, "-y", "EN10MB", "-ddd", *expression.split()], capture_output=True,
+                          text=True, timeout=10)
+    if done.returncode != 0:
+        reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "it was not understood"
+        raise LabError(f"the capture filter {expression!r} is not valid tcpdump syntax ({reason}); "
+                       f"try something like 'icmp' or 'udp port 53'.")
+    return ",".join(done.stdout.split())
 
 
 def merge(pcaps: dict[str, bytes]) -> list[Seen]:

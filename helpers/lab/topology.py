@@ -712,6 +712,26 @@ class Lab:
                 end.node.pending_gateway = None
         return link
 
+    @property
+    def workdir(self) -> Path:
+        """A private folder for this run's files (configs, logs, captures); removed with the lab."""
+        self._require_running()
+        if self._tmp is None:  # offline: nothing runs, but code that writes configs still works
+            self._tmp = Path(tempfile.mkdtemp(prefix=f"netcourse-{self.prefix}-"))
+        return self._tmp
+
+    def write_file(self, name: str, text: str) -> Path:
+        """Write a file (an haproxy.cfg, a zone file ...) into the lab's folder; returns its path.
+
+        Programs started in nodes can read it. Don't print the path in a notebook: it changes
+        from run to run.
+        """
+        if "/" in name or name.startswith("."):
+            raise LabError(f"file name {name!r} should be a plain name like 'haproxy.cfg'.")
+        path = self.workdir / name
+        path.write_text(text)
+        return path
+
     def allow(self, network: str) -> None:
         """Let probes target a network that no lab interface is on (e.g. a NAT'd public range)."""
         self.extra_space.add(parse_interface_address(network, "allow").cidr)
@@ -752,7 +772,9 @@ class Lab:
         for node in self.nodes.values():
             steps.append(Step(["ip", "link", "set", "lo", "up"], ns=node.name))
             if isinstance(node, Switch):
-                steps.append(Step(["ip", "link", "add", node.name, "type", "bridge"], ns=node.name))
+                # No multicast snooping: the bridge would send IGMP reports at random moments.
+                steps.append(Step(["ip", "link", "add", node.name, "type", "bridge", "mcast_snooping", "0"],
+                                  ns=node.name))
                 steps.append(Step(["ip", "link", "set", node.name, "address",
                                    f"02:00:00:00:{node.index:02x}:00"], ns=node.name))
             for interface in node.interfaces:

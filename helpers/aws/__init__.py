@@ -1,0 +1,1 @@
+"""A model of AWS networking (VPC and friends): validation, reachability analysis, drawing."""

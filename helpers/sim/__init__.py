@@ -1,0 +1,1 @@
+"""Pure-Python models and simulators (switching, routing, load balancing, DNS policies, caches ...)."""

@@ -1,0 +1,1 @@
+"""Widget factories (ipywidgets), one module per topic: each returns a widget, never displays it."""
