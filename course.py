@@ -48,6 +48,7 @@ LAB_PACKAGES = {
 # Only the test suite needs these: Mininet as the benchmark's peer, Chromium for the browser test.
 TEST_PACKAGES = {
     "mn": "mininet",
+    "brctl": "bridge-utils",  # Mininet's Linux-bridge switches
     "chromium": "chromium",
     "chromedriver": "chromium-driver",
 }

@@ -163,6 +163,12 @@ class Capture:
     def __iter__(self):
         return iter(self.packets)
 
+    def walk(self, *, protocol: str | None = None, where=None, scale: float = 1.0):
+        """A packet walk over this capture (see helpers.lab.walk)."""
+        from helpers.lab.walk import PacketWalk
+
+        return PacketWalk(self.lab, self, protocol=protocol, where=where, scale=scale)
+
     def write_pcap(self, path) -> Path:
         from scapy.utils import wrpcap
 

@@ -399,9 +399,24 @@ def parse_dig(node: str, name: str, rtype: str, server: str, command: str, outpu
                      authority=sections["AUTHORITY"], additional=sections["ADDITIONAL"])
 
 
+@dataclass(repr=False)
+class ScapyResult(Result):
+    """A scapy experiment run inside a node: what it printed and the `result` it set."""
+
+    node: str
+    command: str  # the experiment's code
+    output: str
+    result: Any = None
+    error: str = ""
+
+    def terminal(self) -> Terminal:
+        text = self.output if not self.error else (self.output + "\n" + self.error).strip()
+        return Terminal(f"scapy experiment on {self.node}", text, prompt=f"{self.node}$")
+
+
 RESULT_TYPES = {cls.__name__: cls for cls in
                 (CommandResult, PingResult, TraceResult, ConnectResult, UdpResult, ArpResult,
-                 HttpResult, DnsResult)}
+                 HttpResult, DnsResult, ScapyResult)}
 
 
 def encode(result: Result) -> dict[str, Any]:

@@ -98,8 +98,10 @@ def main() -> None:
     parser.add_argument("kind", choices=["http", "tcp-echo", "udp-echo"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--bind", default="0.0.0.0")
-    parser.add_argument("--config", default="{}")
+    parser.add_argument("--config", default="{}", help="JSON, or - to read it from stdin")
     args = parser.parse_args()
+    if args.config == "-":
+        args.config = sys.stdin.read() or "{}"
     address = (args.bind, args.port)
     if args.kind == "http":
         server = ReusableHttp(address, make_handler(json.loads(args.config)))

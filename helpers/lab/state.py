@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -48,6 +49,7 @@ class LabRecord:
     holder_pid: int | None = None
     holder_start: str | None = None
     pids: list[int] = field(default_factory=list)
+    workdir: str | None = None  # the lab's temporary folder (configs, logs, captures)
 
     @property
     def path(self) -> Path:
@@ -121,6 +123,8 @@ def remove_namespaces(names: list[str]) -> None:
 
 def remove_lab(record: LabRecord) -> None:
     _kill(record.pids)
+    if record.workdir and Path(record.workdir).name.startswith(f"netcourse-{record.prefix}-"):
+        shutil.rmtree(record.workdir, ignore_errors=True)
     if record.backend == "rootless":
         if is_alive(record.holder_pid, record.holder_start):
             _kill([record.holder_pid])

@@ -44,6 +44,7 @@ from helpers.lab.state import LabRecord, ensure_reaper, process_start, remove_na
 
 HERE = Path(__file__).resolve().parent
 AGENT = HERE / "agent.py"
+SCAPY_RUNNER = HERE / "scapy_runner.py"
 SERVICES = HERE / "services.py"
 WIRE = HERE / "wire.py"
 NODE_NAME = re.compile(r"^[a-z][a-z0-9]{0,7}$")
@@ -74,6 +75,22 @@ def parse_interface_address(text: str, where: str) -> IPNetwork:
         raise LabError(f"{where}: {network.ip} is the {which} address of {network.cidr}; pick a host "
                        f"address between {network.network + 1} and {network.broadcast - 1}.")
     return network
+
+
+def parse_network(text: str, where: str) -> IPNetwork:
+    """'10.0.2.0/24' (or a single address) -> the network; host bits set are a mistake worth naming."""
+    text = str(text).strip()
+    if "/" not in text:
+        text += "/32"
+    try:
+        network = IPNetwork(text, flags=0)
+    except (AddrFormatError, ValueError, TypeError):
+        raise LabError(f"{where}: {text!r} is not a network like '10.0.2.0/24'.") from None
+    if network.version != 4:
+        raise LabError(f"{where}: labs use IPv4; {text!r} is IPv6.")
+    if network.ip != network.network:
+        raise LabError(f"{where}: {text} has host bits set; the network is {network.cidr}.")
+    return network.cidr
 
 
 def parse_address(text: str, where: str) -> IPAddress:
@@ -246,6 +263,7 @@ class Service:
     name: str
     argv: list[str]
     display: str = ""  # the command as a learner would type it
+    stdin_text: str | None = None  # handed to the program on stdin (configuration too big for argv)
     process: subprocess.Popen | None = None
     log_path: Path | None = None
 
@@ -329,9 +347,7 @@ class Node:
         kind="blackhole" or "unreachable" adds a route that drops (or rejects) instead.
         """
         if destination != "default":
-            dest = parse_interface_address(destination if "/" in str(destination) else f"{destination}/32",
-                                           f"route on {self.name}").cidr
-            destination = str(dest)
+            destination = str(parse_network(destination, f"route on {self.name}"))
         argv: list = ["ip", "route", "add"]
         if kind:
             if kind not in ("blackhole", "unreachable", "prohibit"):
@@ -537,12 +553,39 @@ class Node:
 
         return self._observe("dns", command, live)
 
+    def scapy(self, code: str, *, timeout: float = 30) -> R.ScapyResult:
+        """Run a scapy experiment inside this node; the code sets `result` to what it found.
+
+            r = h1.scapy("ans = sr1(IP(dst='10.0.0.2')/ICMP(), timeout=2, verbose=0)\n"
+                         "result = ans[IP].src if ans else None")
+        The notebook's own kernel never leaves the host; the packets leave from inside h1.
+        """
+        import textwrap
+
+        code = textwrap.dedent(code).strip() + "\n"
+
+        def live():
+            done = self._exec([sys.executable, str(SCAPY_RUNNER)], input=code, timeout=timeout)
+            printed, _, tail = done.stdout.partition("\n__NETCOURSE_RESULT__\n")
+            result = json.loads(tail) if tail.strip() else None
+            error = "" if done.returncode == 0 else _last_error_line(done.stderr)
+            return R.ScapyResult(self.name, code, printed.rstrip("\n"), result, error)
+
+        return self._observe("scapy", code, live)
+
     # -- services -----------------------------------------------------------------------------
     def start(self, command, *, name: str | None = None, wait_port: int | None = None,
-              udp: bool = False, wait_ready_line: bool = False, display: str | None = None) -> Service:
-        """Start a background program in this node (it stops with the lab)."""
+              udp: bool = False, wait_ready_line: bool = False, display: str | None = None,
+              stdin_text: str | None = None) -> Service:
+        """Start a background program in this node (it stops with the lab).
+
+        wait_port: return once something listens on that port (udp=True for UDP);
+        wait_ready_line: return once the program prints "ready" (the course's own servers do);
+        stdin_text: handed to the program on its standard input (e.g. a configuration).
+        """
         argv = shlex.split(command) if isinstance(command, str) else [str(a) for a in command]
-        service = Service(self, name or Path(argv[0]).name, argv, display=display or shlex.join(argv))
+        service = Service(self, name or Path(argv[0]).name, argv, display=display or shlex.join(argv),
+                          stdin_text=stdin_text)
         self.lab._declared_services.append(service)
 
         def launch():
@@ -559,8 +602,8 @@ class Node:
         """A small web server; routes map a path to {"status", "headers", "body"}."""
         config = json.dumps({"name": name or self.name, "routes": routes or None})
         argv = [sys.executable, "-I", "-S", str(SERVICES), "http", "--port", str(port), "--bind", bind,
-                "--config", config]
-        return self.start(argv, name=f"http:{port}", wait_ready_line=True,
+                "--config", "-"]
+        return self.start(argv, name=f"http:{port}", wait_ready_line=True, stdin_text=config,
                           display=f"python3 -m helpers.lab.services http --port {port}")
 
     def serve_echo(self, port: int = 7, *, udp: bool = False) -> Service:
@@ -622,7 +665,7 @@ class Lab:
         self.links: list[Link] = []
         self.extra_space = IPSet()
         for network in allow:
-            self.extra_space.add(parse_interface_address(network, "allow").cidr)
+            self.extra_space.add(parse_network(network, "allow"))
         self.mode: Mode = detect_mode()
         self.running = False
         self.prefix = _random_prefix()
@@ -734,7 +777,7 @@ class Lab:
 
     def allow(self, network: str) -> None:
         """Let probes target a network that no lab interface is on (e.g. a NAT'd public range)."""
-        self.extra_space.add(parse_interface_address(network, "allow").cidr)
+        self.extra_space.add(parse_network(network, "allow"))
 
     # -- the plan -----------------------------------------------------------------------------
     @property
@@ -750,7 +793,8 @@ class Lab:
         for ns in self._namespaces():
             steps.append(Step(["ip", "netns", "add", NsRef(ns)]))
         for ns in self._namespaces():
-            settings = ["net.ipv4.icmp_ratelimit=0"]  # answer every probe, so results repeat exactly
+            # No ICMP type is rate-limited, so every probe is answered and results repeat exactly.
+            settings = ["net.ipv4.icmp_ratemask=0"]
             if not self.ipv6:
                 settings += ["net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]
             if ns != "wire" and isinstance(self.nodes[ns], Router):
@@ -852,7 +896,8 @@ class Lab:
             owner_start=process_start(os.getpid()) or "",
             namespaces=[self._real_name(ns) for ns in self._namespaces()],
             holder_pid=getattr(self._backend, "pid", None),
-            holder_start=process_start(self._backend.pid) if hasattr(self._backend, "pid") else None)
+            holder_start=process_start(self._backend.pid) if hasattr(self._backend, "pid") else None,
+            workdir=str(self._tmp))
         self._record.save()
         if self._backend.kind == "root":
             ensure_reaper()
@@ -899,9 +944,13 @@ class Lab:
             return
         log = self._tmp / f"{service.node.name}-{service.name.replace(':', '-')}.log"
         service.log_path = log
+        stdin = subprocess.PIPE if service.stdin_text is not None else subprocess.DEVNULL
         with open(log, "wb") as log_file:
             process = self._backend.popen(service.argv, service.node.ns, stdout=subprocess.PIPE,
-                                          stderr=log_file, stdin=subprocess.DEVNULL)
+                                          stderr=log_file, stdin=stdin)
+        if service.stdin_text is not None:
+            process.stdin.write(service.stdin_text.encode())
+            process.stdin.close()
         service.process = process
         self._services.append(service)
         self._remember_pid(process.pid)
@@ -1041,6 +1090,11 @@ def _netem_args(link: Link) -> str:
     if link.loss:
         parts.append(f"loss {link.loss * 100:g}%")
     return " ".join(parts)
+
+
+def _last_error_line(stderr: str) -> str:
+    lines = [l for l in stderr.strip().splitlines() if l.strip()]
+    return lines[-1] if lines else ""
 
 
 def _kernel_message(stderr: str) -> str:
