@@ -51,6 +51,9 @@ def dissect(packet) -> list[Layer]:
     from scapy.layers.inet import ICMP, IP, TCP, UDP
     from scapy.layers.l2 import ARP, Ether
 
+    # A packet built in code has some fields unset (lengths, header sizes); a round trip through
+    # bytes fills them in, exactly as they would be on the wire.
+    packet = packet.__class__(bytes(packet))
     layers: list[Layer] = []
     if Ether in packet:
         eth = packet[Ether]
