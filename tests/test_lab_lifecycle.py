@@ -235,3 +235,15 @@ def test_an_ordinary_user_gets_the_rootless_lab(throwaway_user):
         assert not list(Path(f"/tmp/netcourse-{uid}").glob("ncl*.json"))
     finally:
         shutil.rmtree(pythonpath, ignore_errors=True)
+
+
+def test_live_engine_tests_pass_in_the_rootless_sandbox_too(live):
+    """The engine's live tests again, through the user-namespace backend (as CI runs as root)."""
+    if live.kind != "root":
+        pytest.skip("already running rootless")
+    env = dict(os.environ, NETCOURSE_LAB_MODE="rootless", NETCOURSE_REQUIRE_LIVE="1")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/test_lab_live.py", "tests/test_lab_replay_walk.py"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:]
+    assert "passed" in done.stdout and " failed" not in done.stdout
