@@ -220,3 +220,35 @@ def test_a_namespace_name_clash_is_explained_and_nothing_half_built(live, monkey
         assert not lab.running
     finally:
         subprocess.run(["ip", "netns", "del", f"{lab.prefix}-r2"])
+
+
+def test_run_takes_plain_node_names_and_shows_them_plainly(routed):
+    h1, h2 = routed["h1"], routed["h2"]
+    made = h1.run("ip link add v9 type veth peer name v9peer netns h2")
+    try:
+        assert made.ok, made.stderr
+        shown = h1.run("ip -d link show v9").output
+        assert "link-netns h2" in shown and routed.prefix not in shown
+        assert h2.run("ip -br link show v9peer").ok
+        h1.run("ip addr add 10.9.9.1/30 dev v9 && ip link set v9 up")
+        h2.run("ip addr add 10.9.9.2/30 dev v9peer && ip link set v9peer up")
+        routed.allow("10.9.9.0/30")
+        # a capture on an interface made by hand, not declared in the lab
+        with routed.capture("h2:v9peer", filter="icmp") as cap:
+            assert h1.ping("10.9.9.2", count=1).received == 1
+        assert [p.summary() for p in cap.packets] == ["echo request seq=1 ttl=64", "echo reply seq=1 ttl=64"]
+    finally:
+        h1.run("ip link del v9")
+
+
+def test_capture_on_a_bridge_sees_traffic_between_its_ports(routed):
+    # Like tcpdump, the capturer is promiscuous: the bridge device shows frames it only forwards.
+    with routed.capture("s1:s1", filter="icmp") as cap:
+        routed["h1"].ping("10.0.1.1", count=1)
+    assert [p.summary() for p in cap.packets] == ["echo request seq=1 ttl=64", "echo reply seq=1 ttl=64"]
+
+
+def test_a_lab_can_be_told_to_replay(live):
+    lab = two_routers("test-replay-only")
+    assert Lab("test-replay-only", replay=True).mode.kind == "offline"
+    assert lab.mode.live

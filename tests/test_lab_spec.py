@@ -266,3 +266,26 @@ def test_only_course_namespaces_match_the_prefix():
     assert not state.PREFIX_PATTERN.match("docker-ns")
     assert not state.PREFIX_PATTERN.match("ncl0a1b-h1")
     assert not state.PREFIX_PATTERN.match("myncl0a1b2-h1")
+
+
+def test_binder_is_named_as_the_reason_for_offline(monkeypatch):
+    from helpers.lab.backends import detect_mode
+
+    monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
+    try:
+        mode = detect_mode(refresh=True)
+        assert mode.kind == "offline" and "Binder gives no privileges" in mode.one_line()
+    finally:
+        monkeypatch.delenv("BINDER_LAUNCH_HOST")
+        detect_mode(refresh=True)
+
+
+def test_commands_name_nodes_plainly_and_run_with_real_names():
+    lab = routed_lab("spec-names")
+    lab.prefix = "nclabcde"
+    real = lab._real_names_in("ip link add v0 type veth peer name eth0 netns h2; ip -n s1 link; "
+                              "ip netns exec h3 true; echo h1 netns wire")
+    assert real == ("ip link add v0 type veth peer name eth0 netns nclabcde-h2; ip -n nclabcde-s1 link; "
+                    "ip netns exec nclabcde-h3 true; echo h1 netns nclabcde-wire")
+    assert lab._plain_names_in("link-netns nclabcde-h2") == "link-netns h2"
+    assert lab._real_names_in("ip -n h10 link") == "ip -n h10 link"  # not a node of this lab

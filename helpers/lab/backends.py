@@ -95,24 +95,37 @@ def _rootless_works() -> tuple[bool, str]:
     ip = find_tool("ip")
     if not unshare or not ip:
         return False, "the 'unshare' and 'ip' commands are needed (packages util-linux, iproute2)"
-    probe = [unshare, "--user", "--map-root-user", "--net", "--mount",
-             ip, "link", "add", "probe0", "type", "veth", "peer", "name", "probe1"]
+    # A lab needs veth pairs and per-namespace settings; some containers allow the first but mount
+    # /proc/sys read-only, so try both.
+    probe = [unshare, "--user", "--map-root-user", "--net", "--mount", "sh", "-c",
+             f"{ip} link add probe0 type veth peer name probe1 && "
+             "echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6"]
     try:
         result = subprocess.run(probe, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired) as error:
         return False, f"user namespaces could not be tried ({error})"
     if result.returncode != 0:
+        if "Read-only file system" in result.stderr or "Permission denied" in result.stderr:
+            return False, "network settings (/proc/sys) are read-only here, as in most containers"
         return False, "this system does not allow user namespaces for ordinary users"
     return True, ""
+
+
+def _on_binder() -> bool:
+    return bool(os.environ.get("BINDER_LAUNCH_HOST") or os.environ.get("BINDER_REPO_URL"))
 
 
 @lru_cache(maxsize=None)
 def _detect(forced: str) -> Mode:
     if not sys.platform.startswith("linux"):
         return Mode("offline", "live labs need Linux; this is " + sys.platform)
+    if _on_binder() and forced in ("auto", "offline"):
+        return Mode("offline", "Binder gives no privileges for live labs; run the course on Linux "
+                               "for them")
     if forced == "offline":
         return Mode("offline", "chosen with NETCOURSE_LAB_MODE=offline")
-    if forced in ("auto", "root") and find_tool("ip") and _has_root_powers():
+    sysctl_writable = os.access("/proc/sys/net/ipv4/ip_forward", os.W_OK)
+    if forced in ("auto", "root") and find_tool("ip") and _has_root_powers() and sysctl_writable:
         return Mode("root")
     if forced == "root":
         return Mode("offline", "NETCOURSE_LAB_MODE=root but this process is not root")

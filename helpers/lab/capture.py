@@ -62,7 +62,11 @@ def _points(lab: Lab, points) -> list[Interface]:
             chosen += node.interfaces
         elif isinstance(point, str):
             node_name, iface = point.split(":", 1)
-            chosen.append(lab._node(node_name).interface(iface))
+            node = lab._node(node_name)
+            declared = [i for i in node.interfaces if i.name == iface]
+            # An interface made by hand in a running lab (e.g. `ip link add docker0 type bridge`)
+            # is not in the spec; capture on it all the same.
+            chosen.append(declared[0] if declared else Interface(node, iface, "", None))
         else:
             raise LabError(f"capture point {point!r} should be a node name, 'node:iface', or an interface.")
     unique = []
@@ -163,7 +167,7 @@ class Capture:
     def __iter__(self):
         return iter(self.packets)
 
-    def walk(self, *, protocol: str | None = None, where=None, scale: float = 1.0):
+    def walk(self, *, protocol: str | None = None, where=None, scale: float | None = None):
         """A packet walk over this capture (see helpers.lab.walk)."""
         from helpers.lab.walk import PacketWalk
 

@@ -17,6 +17,7 @@ STYLE = {
     "switch": {"color": "#dcfce7", "edge": "#15803d", "shape": "square"},
 }
 HIGHLIGHT = "#dc2626"
+DEFAULT_SCALE = 1.0  # instructor mode raises it for a projector
 COLUMN_GAP = 2.4  # drawing units between columns and between rows
 ROW_GAP = 1.5
 
@@ -69,12 +70,13 @@ def _interface_label(interface) -> str:
 
 
 def draw_lab(lab, *, highlight: str | None = None, ax=None, title: str | None = None,
-             scale: float = 1.0, show_addresses: bool = True, packet_at: str | None = None):
+             scale: float | None = None, show_addresses: bool = True, packet_at: str | None = None):
     """Draw the lab; `highlight` ("node:iface") marks one interface and its cable in red,
     `packet_at` also puts an envelope there (used by the packet walk)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Circle, FancyBboxPatch
 
+    scale = DEFAULT_SCALE if scale is None else scale
     positions = layout(lab)
     xs = [x for x, _ in positions.values()] or [0.0]
     ys = [y for _, y in positions.values()] or [0.0]

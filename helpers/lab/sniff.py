@@ -23,6 +23,9 @@ SOL_SOCKET = socket.SOL_SOCKET
 SO_TIMESTAMPNS = 35
 SO_ATTACH_FILTER = 26
 SNAPLEN = 262144
+SOL_PACKET = 263
+PACKET_ADD_MEMBERSHIP = 1
+PACKET_MR_PROMISC = 1
 
 
 def attach_filter(sock: socket.socket, program: str) -> None:
@@ -51,6 +54,9 @@ def main(iface: str, path: str, program: str | None) -> None:
         attach_filter(sock, program)
     sock.setsockopt(SOL_SOCKET, SO_TIMESTAMPNS, 1)
     sock.bind((iface, 0))
+    # Promiscuous, as tcpdump is by default: on a bridge device this shows frames between ports too.
+    membership = struct.pack("iHH8s", socket.if_nametoindex(iface), PACKET_MR_PROMISC, 0, b"")
+    sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, membership)
     sock.settimeout(0.1)
     with open(path, "wb") as out:
         # pcap global header: magic, v2.4, GMT offset, accuracy, snaplen, LINKTYPE_ETHERNET

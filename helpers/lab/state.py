@@ -133,6 +133,24 @@ def remove_lab(record: LabRecord) -> None:
     record.forget()
 
 
+# Leftovers outside network namespaces that some lessons create (e.g. lesson 13's loop devices):
+# "module:function" names, each function removing what dead owners left and returning a list.
+CLEANUP_HOOKS = ["helpers.experiments.l13:cleanup_volumes"]
+
+
+def run_cleanup_hooks() -> list[str]:
+    import importlib
+
+    removed = []
+    for hook in CLEANUP_HOOKS:
+        module, _, function = hook.partition(":")
+        try:
+            removed += getattr(importlib.import_module(module), function)()
+        except Exception as error:  # a hook must never stop the rest of the cleanup
+            print(f"cleanup hook {hook} failed: {error}", file=sys.stderr)
+    return removed
+
+
 def cleanup(everything: bool = False, owner_pid: int | None = None) -> list[str]:
     """Remove leftover labs; return the prefixes removed.
 
@@ -153,6 +171,8 @@ def cleanup(everything: bool = False, owner_pid: int | None = None) -> list[str]
         if orphans:
             remove_namespaces(orphans)
             removed += sorted({n[:8] for n in orphans})
+    if owner_pid is None:
+        removed += run_cleanup_hooks()
     return removed
 
 

@@ -393,7 +393,11 @@ class Node:
         """The real namespace name (with the run prefix)."""
         return self.lab._real_name(self.name)
 
-    def _exec(self, argv: list[str], *, input: str | None = None, timeout: float = 30) -> subprocess.CompletedProcess:
+    def exec(self, argv: list[str], *, input: str | None = None, timeout: float = 30) -> subprocess.CompletedProcess:
+        """Run argv in this node for real (no recording): for helpers that build their own probes.
+
+        Wrap what a notebook shows in observe(), so offline mode can replay it.
+        """
         self.lab._require_running()
         try:
             return self.lab._backend.run(argv, self.ns, input=input, timeout=timeout)
@@ -401,9 +405,16 @@ class Node:
             raise LabError(f"`{shlex.join(argv)}` on {self.name} did not finish within {timeout:g} s; "
                            f"check the destination and the routes, or raise timeout=.") from None
 
-    def _observe(self, kind: str, key: Any, live: Callable[[], R.Result]) -> R.Result:
+    _exec = exec  # the name the engine's own probes use
+
+    def observe(self, kind: str, key: Any, live: Callable[[], R.Result]) -> R.Result:
+        """The record/replay point: live() runs in live mode (and is recorded with --record);
+        offline, the recorded result for (kind, this node, key) comes back instead.
+        `key` must be the same on every run (the command as a learner types it, not real names)."""
         self.lab._require_running()
         return self.lab._recording.observe(kind, self.name, key, live, R.encode, R.decode)
+
+    _observe = observe
 
     def run(self, command: str, *, timeout: float = 30, check: bool = False) -> R.CommandResult:
         """Run a shell command in this node, like `ip netns exec h1 sh -c '...'`."""
@@ -411,8 +422,9 @@ class Node:
             raise LabError("run() needs a command as text, like h1.run('ip neigh').")
 
         def live():
-            done = self._exec(["sh", "-c", command], timeout=timeout)
-            return R.CommandResult(self.name, command, done.stdout, done.stderr, done.returncode)
+            done = self._exec(["sh", "-c", self.lab._real_names_in(command)], timeout=timeout)
+            strip = self.lab._plain_names_in
+            return R.CommandResult(self.name, command, strip(done.stdout), strip(done.stderr), done.returncode)
 
         result = self._observe("run", command, live)
         if check and not result.ok:
@@ -656,7 +668,9 @@ def _random_prefix() -> str:
 class Lab:
     """A network of hosts, routers and switches; build it with start() or `with lab:`."""
 
-    def __init__(self, name: str, *, ipv6: bool = False, allow: Iterable[str] = ()):
+    def __init__(self, name: str, *, ipv6: bool = False, allow: Iterable[str] = (), replay: bool = False):
+        """replay=True: this lab always replays its recording, even where live labs work (for
+        experiments that need more than the live mode offers, e.g. loop devices without root)."""
         if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", name):
             raise LabError(f"lab name {name!r} should be short lowercase words joined by '-', like 'arp-basics'.")
         self.name = name
@@ -666,7 +680,7 @@ class Lab:
         self.extra_space = IPSet()
         for network in allow:
             self.extra_space.add(parse_network(network, "allow"))
-        self.mode: Mode = detect_mode()
+        self.mode: Mode = Mode("offline", "this lab replays its recording") if replay else detect_mode()
         self.running = False
         self.prefix = _random_prefix()
         self.build_seconds: float | None = None
@@ -852,6 +866,19 @@ class Lab:
     # -- names --------------------------------------------------------------------------------
     def _real_name(self, node: str) -> str:
         return f"{self.prefix}-{node}"
+
+    def _real_names_in(self, command: str) -> str:
+        """A command as typed ("ip link add v0 type veth peer name eth0 netns c1") with the run's
+        real namespace names after `netns` and `ip -n`, so learners type the plain node names."""
+        names = "|".join(re.escape(n) for n in sorted(self._namespaces(), key=len, reverse=True))
+        if not names:
+            return command
+        pattern = rf"(\bnetns\s+(?:exec\s+|pids\s+|identify\s+)?|(?<![\w-])-n\s+|--netns[= ]\s*)({names})(?![\w-])"
+        return re.sub(pattern, lambda m: m.group(1) + self._real_name(m.group(2)), command)
+
+    def _plain_names_in(self, text: str) -> str:
+        """Output with the run prefix taken off namespace names, so it reads (and repeats) plainly."""
+        return text.replace(f"{self.prefix}-", "")
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> "Lab":

@@ -41,7 +41,8 @@ class WalkStep:
 class PacketWalk:
     """The packets of a capture, in time order, as steps over the topology."""
 
-    def __init__(self, lab, capture: Capture, *, protocol: str | None = None, where=None, scale: float = 1.0):
+    def __init__(self, lab, capture: Capture, *, protocol: str | None = None, where=None,
+                 scale: float | None = None):
         self.lab = lab
         self.scale = scale
         chosen = []
