@@ -38,6 +38,8 @@ LAB_PACKAGES = {
     "ping": "iputils-ping",
     "traceroute": "traceroute",
     "telnet": "telnet",
+    "arp": "net-tools",
+    "openssl": "openssl",
     "curl": "curl",
     "dig": "dnsutils",
     "haproxy": "haproxy",

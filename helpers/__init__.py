@@ -57,8 +57,13 @@ def setup(seed: int = SEED, *, quiet: bool = False) -> None:
     from helpers.errors import install_notebook_handler
 
     install_notebook_handler()
+    # Instructor mode (helpers/instructor.py): on with NETCOURSE_INSTRUCTOR=1 or instructor.enable();
+    # it re-applies projector sizes after the style reset above. Off, it adds nothing to the line.
+    from helpers.instructor import setup_hook
+
+    instructor_note = setup_hook()
     if not quiet:
-        print(lab_mode().one_line())
+        print(lab_mode().one_line() + instructor_note)
 
 
 def lab_mode():

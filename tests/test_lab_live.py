@@ -99,8 +99,9 @@ def test_tcp_port_check_open_and_closed(routed):
 def test_udp_exchange_and_a_closed_udp_port(routed):
     reply = routed["h1"].udp_exchange("10.0.2.10", 7, "hello")
     assert reply.reply == "hello" and reply.reply_from == "10.0.2.10:7"
-    silent = routed["h1"].udp_exchange("10.0.2.10", 9, "anyone?")
-    assert silent.reply is None
+    closed = routed["h1"].udp_exchange("10.0.2.10", 9, "anyone?")
+    assert closed.reply is None and closed.error == "port unreachable"
+    assert "port unreachable" in repr(closed)
 
 
 def test_http_status_codes_and_headers(routed):

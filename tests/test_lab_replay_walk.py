@@ -89,8 +89,9 @@ def test_dns_probe_against_a_lab_name_server(live):
         found = h1.dns("www.example.com", server="10.0.0.53")
         missing = h1.dns("nope.example.com", server="10.0.0.53")
     assert found.addresses == ["203.0.113.10"] and found.authoritative and found.answers[0].ttl == 300
-    assert found.command == "dig +tries=1 +time=2 @10.0.0.53 www.example.com A"
+    assert found.command == "dig +tries=1 +time=2 +nocmd +nostats @10.0.0.53 www.example.com A"
     assert missing.status == "NXDOMAIN" and missing.addresses == []
+    assert "DiG 9" not in found.output and "Query time" not in found.output
 
 
 def test_missing_ip_command_is_one_sentence(monkeypatch):

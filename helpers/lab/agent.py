@@ -49,7 +49,9 @@ def udp_send(host: str, port: int, message: str, timeout: float, source_port: in
         sock.bind(("0.0.0.0", source_port))
     sock.settimeout(timeout)
     try:
-        sock.sendto(message.encode(), (host, port))
+        # Connected, as `nc -u` is: then an ICMP "port unreachable" comes back as an error.
+        sock.connect((host, port))
+        sock.send(message.encode())
         data, sender = sock.recvfrom(65535)
         return {"reply": data.decode(errors="replace"), "from": "%s:%d" % sender}
     except socket.timeout:

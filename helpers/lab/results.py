@@ -248,6 +248,7 @@ class UdpResult(Result):
     reply: str | None
     reply_from: str = ""
     output: str = ""
+    error: str = ""  # "port unreachable" when the host answered with ICMP instead
 
     @property
     def answered(self) -> bool:
@@ -255,7 +256,12 @@ class UdpResult(Result):
 
     def terminal(self) -> Terminal:
         text = f"sent {self.sent!r} to {self.destination}:{self.port}\n"
-        text += f"reply {self.reply!r} from {self.reply_from}" if self.reply is not None else "no reply (UDP does not say why)"
+        if self.reply is not None:
+            text += f"reply {self.reply!r} from {self.reply_from}"
+        elif self.error:
+            text += f"no reply: {self.error} (an ICMP error came back)"
+        else:
+            text += "no reply (UDP does not say why)"
         return Terminal(self.command, text, prompt=f"{self.node}$")
 
 

@@ -496,7 +496,7 @@ class Node:
                     "--source-port", str(source_port)]
             out = self._agent(*args, timeout=timeout)
             return R.UdpResult(self.name, dst, int(port), command, message, out.get("reply"),
-                               out.get("from", ""), out.get("error", ""))
+                               out.get("from", ""), error=out.get("error", ""))
 
         return self._observe("udp", command, live)
 
@@ -553,7 +553,10 @@ class Node:
     def dns(self, name: str, rtype: str = "A", *, server: str | None = None,
             options: Iterable[str] = ()) -> R.DnsResult:
         """A DNS query with dig: node.dns("www.example.com", server="10.0.0.53")."""
+        options = tuple(options)
         argv = ["dig", "+tries=1", "+time=2"]
+        # Without dig's version banner and timing lines, the output is the same on every machine.
+        argv += [o for o in ("+nocmd", "+nostats") if o not in options]
         if server is not None:
             argv.append("@" + self.lab._destination(server))
         argv += [*options, name, rtype]
