@@ -92,7 +92,7 @@ def install_system_packages(wanted: dict[str, str]) -> None:
     if not is_root() or not shutil.which("apt-get"):
         say("Live labs would also use: " + ", ".join(missing) + ".")
         say("Not installing them (that needs root on Debian/Ubuntu); the course runs without them, "
-            "replaying recorded experiments where a tool is missing.")
+            "and a live experiment that needs a missing tool says which package to install.")
         return
     say("Installing system packages for live labs: " + " ".join(missing))
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
@@ -109,8 +109,8 @@ def install_system_packages(wanted: dict[str, str]) -> None:
         result = subprocess.run(
             ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
         if result.returncode != 0:
-            say("apt-get could not install every package; live labs that need a missing tool "
-                "fall back to recorded results.")
+            say("apt-get could not install every package; a live experiment that needs a missing "
+                "tool will say which package to install.")
     finally:
         if made_policy:
             policy.unlink()
@@ -118,10 +118,15 @@ def install_system_packages(wanted: dict[str, str]) -> None:
 
 # ---------------------------------------------------------------------------- Python environment
 
-def environment_fingerprint() -> str:
+def requirement_files(for_tests: bool) -> list[Path]:
+    """The course's pinned packages; the tests also need the optional 'aws' extra (boto3, moto)."""
+    return [ROOT / "requirements.txt"] + ([ROOT / "requirements-aws.txt"] if for_tests else [])
+
+
+def environment_fingerprint(for_tests: bool) -> str:
     digest = hashlib.sha256()
-    for name in ("requirements.txt", "pyproject.toml"):
-        digest.update((ROOT / name).read_bytes())
+    for path in requirement_files(for_tests) + [ROOT / "pyproject.toml"]:
+        digest.update(path.read_bytes())
     digest.update(sys.version.encode())
     return digest.hexdigest()
 
@@ -153,7 +158,7 @@ def ensure_environment(*, for_tests: bool) -> Path:
              f"{sys.version.split()[0]}. Install a newer Python 3 and run the command with it.")
     if sys.platform.startswith("linux"):
         install_system_packages({**LAB_PACKAGES, **(TEST_PACKAGES if for_tests else {})})
-    fingerprint = environment_fingerprint()
+    fingerprint = environment_fingerprint(for_tests)
     python = venv_python()
     if python.exists() and STAMP.exists() and STAMP.read_text().strip() == fingerprint:
         return python
@@ -161,10 +166,8 @@ def ensure_environment(*, for_tests: bool) -> Path:
         create_venv()
     say("Installing the course's Python packages (exact versions from requirements.txt) ...")
     pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    steps = [
-        pip + ["-r", str(ROOT / "requirements.txt")],
-        pip + ["--no-deps", "--no-build-isolation", "-e", str(ROOT)],
-    ]
+    steps = [pip + ["-r", str(path)] for path in requirement_files(for_tests)]
+    steps.append(pip + ["--no-deps", "--no-build-isolation", "-e", str(ROOT)])
     for step in steps:
         if subprocess.run(step).returncode != 0:
             fail("Installing Python packages failed (see pip's message above). Check the network "

@@ -107,6 +107,10 @@ class AddressError(InputError):
     """An address, prefix, mask or plan that cannot be used; str() is one sentence with the fix."""
 
 
+class NoSuchSubnet(AddressError, IndexError):
+    """A subnet number past the end of a split (an IndexError too, so sequence code keeps working)."""
+
+
 # ---------------------------------------------------------------------------- parsing
 
 def _shown(text: str) -> str:
@@ -629,11 +633,13 @@ class Split:
         if isinstance(index, slice):
             return [self._subnet(i) for i in range(*index.indices(self.count))]
         if isinstance(index, bool) or not isinstance(index, int):
-            raise TypeError(f"subnet numbers are whole numbers, not {type(index).__name__}")
+            raise AddressError(f"{index!r} is not a subnet number; use a whole number from 0 to "
+                               f"{self.count - 1:,}, like split(...)[0].")
         if index < 0:
             index += self.count
         if not 0 <= index < self.count:
-            raise IndexError(f"subnet {index} does not exist; there are {self.count:,} (0 to {self.count - 1:,})")
+            raise NoSuchSubnet(f"subnet {index:,} does not exist; there are {self.count:,}, numbered 0 to "
+                               f"{self.count - 1:,}.")
         return self._subnet(index)
 
     def __iter__(self) -> Iterator[IPNetwork]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helpers.errors import InputError
+
 
 @dataclass(frozen=True)
 class Concept:
@@ -175,7 +177,7 @@ def lesson(number: str) -> Lesson:
     for item in LESSONS:
         if item.number == number:
             return item
-    raise KeyError(f"no lesson {number!r}; lessons are numbered 00 to {LESSONS[-1].number}")
+    raise InputError(f"there is no lesson {number!r}; lessons are numbered '00' to '{LESSONS[-1].number}' (as text).")
 
 
 class LessonMap:

@@ -32,7 +32,8 @@ def _cmd(argv: list[str]) -> str:
 
 
 def host_network_state() -> dict[str, str]:
-    """What labs must never change: the host namespace's links, addresses, routes and firewall."""
+    """What labs must never change: the host namespace's links, addresses, routes, firewall and
+    forwarding settings, and the list of named namespaces (labs remove theirs)."""
     links = json.loads(_cmd(["ip", "-j", "link", "show"]) or "[]")
     for link in links:  # counters and operational details change on their own
         for key in ("stats", "stats64", "operstate", "linkmode", "flags", "qdisc", "txqlen", "group"):
@@ -42,8 +43,30 @@ def host_network_state() -> dict[str, str]:
         "addresses": _cmd(["ip", "-br", "addr", "show"]),
         "routes": _cmd(["ip", "route", "show", "table", "all"]),
         "nftables": _cmd(["nft", "list", "ruleset"]),
-        "iptables": _cmd(["iptables-save"]) if os.geteuid() == 0 else "",
+        # Without iptables-save's "# Generated ... on <date>" comment lines.
+        "iptables": "\n".join(line for line in _cmd(["iptables-save"]).splitlines() if not line.startswith("#"))
+                    if os.geteuid() == 0 else "",
+        "namespaces": _leftover_namespaces(),  # every lab of the tests removed its own
+        "forwarding": "".join(_read(f"/proc/sys/net/{key}") for key in
+                              ("ipv4/ip_forward", "ipv4/conf/all/forwarding", "ipv6/conf/all/forwarding")),
     }
+
+
+def _leftover_namespaces() -> str:
+    """Named namespaces, except those of labs still running in other live processes (a notebook
+    an author has open, say): only what nobody owns any more counts as left behind."""
+    from helpers.lab import state
+
+    running = {r.prefix for r in state.load_records()
+               if r.owner_pid != os.getpid() and state.is_alive(r.owner_pid, r.owner_start)}
+    return "\n".join(n for n in state.named_namespaces() if n[:8] not in running)
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
 
 
 def pytest_sessionstart(session):

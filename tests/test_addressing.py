@@ -445,8 +445,12 @@ def test_whole_internet_in_single_addresses():
 
 def test_split_errors_for_pages_and_indexes():
     result = split("10.0.0.0/24", new_prefix=26)
-    with pytest.raises(IndexError):
+    with pytest.raises(AddressError, match="subnet 4 does not exist; there are 4, numbered 0 to 3"):
         result[4]
+    with pytest.raises(IndexError):  # still an IndexError, so sequence code keeps working
+        result[-5]
+    with pytest.raises(AddressError, match="not a subnet number"):
+        result["1"]
     with pytest.raises(AddressError, match="Page 1 does not exist"):
         result.page(1)
     assert split("10.0.0.0/24", new_prefix=24)[0] == parse_network("10.0.0.0/24")

@@ -11,6 +11,9 @@ from helpers import glossary
 from helpers.curriculum import CONCEPTS, LESSONS, lesson, lesson_map
 from helpers.display import Box, Terminal
 from helpers.errors import CourseError, InputError, format_error
+from tools import notebooks as nbtools
+
+ROOT = nbtools.ROOT
 
 
 def test_setup_seeds_styles_and_reports_mode(capsys):
@@ -81,7 +84,7 @@ def test_curriculum_has_every_lesson_and_concept():
     assert len(CONCEPTS) == 110
     assert lesson("03").title.startswith("IP addresses")
     assert "ip.cidr" in {c.id for c in lesson("03").concepts}
-    with pytest.raises(KeyError):
+    with pytest.raises(InputError, match="no lesson '99'; lessons are numbered '00' to '14'"):
         lesson("99")
     assert "03  IP addresses and subnetting" in repr(lesson_map())
 
@@ -94,3 +97,32 @@ def test_glossary_terms_and_search():
     assert any(t.english == "ping" for t in glossary.search("ICMP").entries)
     assert any(t.english == "lab" for t in glossary.search("실습").entries)
     assert "<table>" in start._repr_html_()
+
+
+def test_every_installed_package_is_pinned_exactly():
+    """The environment holds exactly what the requirement files pin: nothing unpinned crept in."""
+    import re
+    from importlib import metadata
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    pins = {}
+    for name in ("requirements.txt", "requirements-aws.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                package, _, version = line.partition("==")
+                assert version, f"{name}: {line!r} is not pinned with =="
+                assert norm(package) not in pins, f"{package} is pinned twice"
+                pins[norm(package)] = version
+    installed = {norm(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    installed.pop("netcourse-helpers", None)  # the course itself, installed editable
+    for tool in ("pip", "setuptools", "wheel"):  # the venv's own installers
+        if tool not in pins:
+            installed.pop(tool, None)
+    unpinned = sorted(set(installed) - set(pins))
+    assert not unpinned, f"installed but not pinned in requirements.txt: {unpinned}"
+    wrong = {n: (installed[n], pins[n]) for n in pins if n in installed and installed[n] != pins[n]}
+    assert not wrong, f"installed versions differ from the pins (installed, pinned): {wrong}"
+    assert not set(pins) - set(installed), f"pinned but not installed: {sorted(set(pins) - set(installed))}"

@@ -1,14 +1,8 @@
-"""The bilingual glossary: every lesson has well-formed English/Korean terms, shows them at its end,
-and (for the lessons listed below) writes each term with its Korean on first use.
+"""The bilingual glossary: every lesson has well-formed English/Korean terms (the Korean in Hangul),
+shows them at its end, and writes each term with its Korean in parentheses on first use.
 
-Lesson files belong to the lessons' authors, so two rules are enforced as a ratchet of explicit
-lists rather than for every lesson at once:
-
-* rows whose Korean column has no Hangul yet are listed in ``KOREAN_PENDING`` (a new such row in
-  the file of a lesson whose notebook exists fails; a listed one that gets fixed is reported so the
-  list can shrink);
-* "Korean on first use" is enforced for the lessons in ``FIRST_USE_VERIFIED`` (lessons checked to
-  pass); for every other lesson the test prints the terms still to fix.
+`tools/korean_first_use.py` writes the Korean in for a lesson's author; the lists below stay as
+ratchets should a lesson ever need an exception (both are empty: no exceptions).
 """
 from __future__ import annotations
 
@@ -25,15 +19,11 @@ EXISTING = [lesson for lesson in LESSONS if (nbtools.ROOT / lesson.notebook).exi
 
 # Rows whose Korean column has no Hangul when this test was written (the authors of those lessons
 # should write the Korean reading or a Korean gloss, e.g. "FIN (종료 플래그)"). Nothing may be added.
-KOREAN_PENDING = {
-    ("02", "TTL"), ("04", "CSMA/CD"), ("06", "FIN"), ("06", "ulimit"), ("06", "nftables"), ("06", "iptables"),
-    ("07", "Cache-Control / Expires"), ("07", "NXDOMAIN"), ("07", "/etc/hosts"), ("07", "/etc/resolv.conf"),
-    ("08", "iptables"), ("10", "Elastic Load Balancing (ELB)"), ("11", "Amazon Route 53"), ("13", "ETag"),
-}
+KOREAN_PENDING: set[tuple[str, str]] = set()
 
-# Lessons verified to write every glossary term with its Korean in parentheses on first use.
-# None passes yet (see the printed report); add a lesson here once its report is empty.
-FIRST_USE_VERIFIED: set[str] = set()
+# Lessons verified to write every glossary term with its Korean in parentheses on first use:
+# all of them (tools/korean_first_use.py does the writing for a new lesson).
+FIRST_USE_VERIFIED: set[str] = {lesson.number for lesson in LESSONS}
 
 
 # ---------------------------------------------------------------------------- the lessons' files

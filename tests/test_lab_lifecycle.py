@@ -29,6 +29,7 @@ s1, h1, h2 = lab.switch("s1"), lab.host("h1"), lab.host("h2")
 lab.link(h1, s1, ip1="10.0.0.1/24")
 lab.link(h2, s1, ip1="10.0.0.2/24", delay="5ms")
 web = h2.serve_http(80)
+h2.nft("table inet guard { chain input { type filter hook input priority 0; tcp dport 81 drop; }; }")
 lab.start()
 ping = h1.ping("10.0.0.2", count=2, interval=0.1)
 http = h1.http("http://10.0.0.2/whoami")
@@ -36,6 +37,7 @@ with lab.capture("h1:eth0", filter="icmp") as cap:
     h1.ping("10.0.0.2", count=1)
 print(json.dumps({"prefix": lab.prefix, "received": ping.received, "status": http.status,
                   "body": http.body, "captured": len(cap.packets),
+                  "guard": "guard" in h2.run("nft list tables").output,
                   "pids": [web.process.pid, lab._wire.pid],
                   "holder": getattr(lab._backend, "pid", None), "workdir": str(lab._tmp)}), flush=True)
 if sys.argv[2] == "hang":
@@ -96,7 +98,12 @@ def kill(process: subprocess.Popen) -> None:
 
 
 def assert_all_gone(info: dict) -> None:
+    assert info["guard"], "the lab's nft table was not there while it ran"
     assert namespaces_with(info["prefix"]) == []
+    host_links = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True).stdout
+    assert info["prefix"] not in host_links, "a lab interface was left in the host namespace"
+    host_rules = subprocess.run(["nft", "list", "ruleset"], capture_output=True, text=True).stdout
+    assert "guard" not in host_rules, "the lab's nft table turned up in the host namespace"
     assert not any(alive(pid) for pid in info["pids"]), "a lab program outlived its lab"
     assert not Path(info["workdir"]).exists(), "the lab's temporary folder was left behind"
     assert not (state.state_dir() / f"{info['prefix']}.json").exists()

@@ -186,6 +186,14 @@ def test_parse_http_head_takes_the_last_response():
     assert result.header("Location") is None
 
 
+def test_http_result_shows_the_body_as_curl_i_prints_it():
+    head = "HTTP/1.1 200 OK\nContent-Length: 6"
+    shown = R.parse_http_head("h1", "http://x/", "curl -sS -i http://x/", head, "hello\n").terminal().output
+    assert shown == "HTTP/1.1 200 OK\nContent-Length: 6\n\nhello"
+    failed = R.parse_http_head("h1", "http://x/", "curl -sS -i http://x/", "", "", "curl: (7) Failed to connect")
+    assert failed.terminal().output == "curl: (7) Failed to connect"
+
+
 DIG = """
 ; <<>> DiG 9.18.41-1~deb12u1-Debian <<>> +tries=1 @10.0.0.53 www.example.com A
 ;; global options: +cmd
@@ -289,3 +297,25 @@ def test_commands_name_nodes_plainly_and_run_with_real_names():
                     "ip netns exec nclabcde-h3 true; echo h1 netns nclabcde-wire")
     assert lab._plain_names_in("link-netns nclabcde-h2") == "link-netns h2"
     assert lab._real_names_in("ip -n h10 link") == "ip -n h10 link"  # not a node of this lab
+
+
+def test_a_missing_tool_is_one_sentence_naming_its_package(monkeypatch):
+    from helpers.lab import topology
+
+    monkeypatch.setattr(topology, "find_tool", lambda name: None)
+    with pytest.raises(topology.LabError, match=r"'ping' command is not installed.*package iputils-ping"):
+        topology._require_tool("ping")
+    with pytest.raises(topology.LabError, match="package dnsutils"):
+        topology._require_tool("dig")
+    topology._require_tool("/usr/bin/python3")  # a path is the caller's own program
+
+
+def test_sysctl_only_takes_network_settings_of_the_namespace():
+    from helpers.lab import Lab
+    from helpers.lab.topology import LabError
+
+    h1 = Lab("99-sysctl").host("h1")
+    h1.sysctl("net.ipv4.ip_forward", 1)
+    for key in ("kernel.pid_max", "vm.swappiness", None):
+        with pytest.raises(LabError, match="per-namespace network setting"):
+            h1.sysctl(key, 1)

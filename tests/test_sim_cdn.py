@@ -235,3 +235,20 @@ def test_mistakes_get_one_sentence(make, words):
     message = str(raised.value)
     assert words in message
     assert "\n" not in message and message.rstrip().endswith(".")
+
+
+# ---------------------------------------------------------------------------- pictures' data
+
+def test_sweep_points_are_the_stats_in_percent_and_per_second():
+    from helpers.draw import cdn as draw
+
+    trace = cdn.zipf_trace(500, objects=50, duration=100, seed=1)
+    runs = cdn.sweep(trace, lambda ttl: cdn.lesson_distribution(trace.site, ttl=ttl), ttl=[1, 100])
+    points = draw.sweep_points({"a": runs}, "hit_ratio")
+    assert points == {"a": [runs[0].edge_hits / 5, runs[1].edge_hits / 5]}
+    assert draw.sweep_points({"a": runs}, "origin_rps")["a"] == [r.origin_requests / 100 for r in runs]
+    with pytest.raises(InputError, match="metric is one of"):
+        draw.sweep_points({"a": runs}, "speed")
+    figure = draw.plot_sweep({"a": runs, "b": runs}, [1, 100])
+    assert len(figure.axes) == 4 and len(figure.axes[0].lines) == 2
+    assert len(draw.plot_parts(("Seoul", "Tokyo")).axes) == 1

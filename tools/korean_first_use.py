@@ -52,8 +52,12 @@ def prose_of(lines: list[str]) -> tuple[str, list[ProseLine]]:
 
 
 def korean_words(term) -> str:
+    korean = term.korean.strip()
+    spelled = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", korean)
+    if spelled and not glossary.HANGUL.search(spelled[1]):  # "CIDR (사이더)": the term is already there
+        return spelled[2]
     # The check reads one level of parentheses, so nested ones become a comma.
-    return re.sub(r"\s*\(([^()]*)\)", r", \1", term.korean).strip()
+    return re.sub(r"\s*\(([^()]*)\)", r", \1", korean)
 
 
 def place(prose: str, term) -> tuple[int, str] | None:
@@ -97,7 +101,7 @@ def fix_lesson(lesson: str) -> list[str]:
             unplaced.append(term.english)
             continue
         offset, text = spot
-        row = max(p for p in where if p.start <= offset)
+        row = max((p for p in where if p.start <= offset), key=lambda p: p.start)
         column = row.prefix + offset - row.start
         line = lines[row.line]
         lines[row.line] = line[:column] + text + line[column:]

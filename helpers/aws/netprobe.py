@@ -74,7 +74,7 @@ def _talk(conn: socket.socket, port: int, name: str) -> None:
     try:
         conn.settimeout(2)
         if port == 22:
-            conn.sendall(f"SSH-2.0-OpenSSH_9.2 {name}\r\n".encode())
+            conn.sendall(f"SSH-2.0-netcourse_probe {name}\r\n".encode())
         elif port in (80, 8080):
             data = b""
             while b"\r\n\r\n" not in data and len(data) < 8192:

@@ -1,7 +1,7 @@
 """Exercises of lesson 03 (IP addresses and subnetting).
 
 Each right answer here is also checked against the standard library's ``ipaddress`` in
-tests/test_addressing_lesson.py, so a typo in an answer cannot slip through.
+tests/test_addressing_ui.py, so a typo in an answer cannot slip through.
 """
 from __future__ import annotations
 

@@ -33,6 +33,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.errors import InputError
+
 SERVER = "10.0.6.10"
 CLIENTS = {"c1": "10.0.6.21", "c2": "10.0.6.22"}
 FILTERED_TCP = 8443  # a port the server's firewall drops, for the third telnet outcome
@@ -283,7 +285,7 @@ def rule_handle(listing: str, needle: str = "redirect to") -> int:
     for line in listing.splitlines():
         if needle in line and "# handle" in line:
             return int(line.rsplit("# handle", 1)[1].split()[0])
-    raise ValueError(f"no rule with {needle!r} and a handle in this listing; list it with `nft -a`.")
+    raise InputError(f"no rule with {needle!r} and a handle in this listing; list the rules with `nft -a list ruleset`.")
 
 
 # ---------------------------------------------------------------------------- 06-ssh
@@ -325,7 +327,8 @@ def allow_ssh_only_from(node, source: str, port: int = SSH_PORT):
 def scan_minutes(addresses: int = 2 ** 32, packets_per_second: float = 1_000_000, ports: int = 1) -> float:
     """How long one probe per address and port takes at a given rate (minutes)."""
     if addresses <= 0 or packets_per_second <= 0 or ports <= 0:
-        raise ValueError("addresses, packets_per_second and ports must all be positive")
+        raise InputError("addresses, packets_per_second and ports must all be positive numbers, like "
+                         "scan_minutes(2 ** 32, 1_000_000).")
     return addresses * ports / packets_per_second / 60
 
 

@@ -56,7 +56,7 @@ STATUS_CLASSES = [
 HEADERS = [
     ("Content-Type", "what the body is (text/html, application/json ...) and its character set"),
     ("Cache-Control", "who may keep a copy and for how long (max-age in seconds; no-store: never)"),
-    ("Expires", "the older way to say until when a copy is fresh (a date)"),
+    ("Expires", "the older way to say until when a copy is fresh (a date); when Cache-Control has max-age, max-age wins"),
     ("Server", "the server software (here the lab's own; the seed's google.com said gws)"),
     ("Location", "with 3xx: where the resource is now"),
     ("Retry-After", "with 503: how many seconds to wait before trying again"),

@@ -316,8 +316,7 @@ def remove_container(lab: Lab, name: str) -> Session:
 
 def with_body(reply) -> Terminal:
     """An HTTP result shown with its body (curl -i prints both)."""
-    return Terminal(reply.command, (reply.error or reply.output) + ("\n\n" + reply.body.rstrip() if reply.body else ""),
-                    prompt=f"{reply.node}$")
+    return reply.terminal()
 
 
 # ---------------------------------------------------------------------------- why containers
@@ -503,7 +502,7 @@ def find_host_veth(lab: Lab, name: str) -> tuple[str, Session]:
     match = next((l for l in links if l.ifindex == index), None)
     if match is None:
         raise InputError(f"{name}'s eth0 has no partner in dhost; plug it in first.")
-    return match.name, Session([inside, run(lab["dhost"], "ip -br link show")])
+    return match.name, Session([inside, run(lab["dhost"], "ip -o link show type veth")])
 
 
 DOCKER_NAT_COMMANDS = (

@@ -725,8 +725,8 @@ class MountOutcome:
     def terminal(self) -> Terminal:
         command = f"mount -t nfs4 {self.target}:/ /mnt/efs"
         if not self.probe.open:
-            text = (f"mount.nfs4: Connection timed out\n"
-                    f"(lab: TCP {self.target}:{NFS_PORT} got no answer, so no NFS)")
+            text = (f"(lab: TCP {self.target}:{NFS_PORT} got no answer, so a real NFS client would "
+                    f"give up with:)\nmount.nfs4: Connection timed out")
         else:
             text = (f"(lab: TCP {self.target}:{NFS_PORT} answered; the stand-in for the NFS client:"
                     f" {self.result.command})")

@@ -34,7 +34,7 @@ from helpers.addressing import Plan, plan_vlsm
 from helpers.aws.analyzer import Analysis, analyze
 from helpers.aws.errors import AwsError
 from helpers.aws.materialize import Comparisons, VpcLab, materialize, plan as blueprint_of
-from helpers.aws.model import Cloud, label
+from helpers.aws.model import Cloud
 from helpers.aws.report import pre_html, table
 from helpers.errors import InputError
 
@@ -354,7 +354,9 @@ def haproxy_config(cloud: Cloud) -> str:
              "    default_backend web",
              "backend web                   # the target group: both AZs (cross-zone)",
              "    balance roundrobin"]
-    lines += [f"    server {i.name} {i.private_ip}:80" for i in servers]
+    lines.insert(lines.index("    balance roundrobin") + 1,
+                 "    option httpchk GET /          # the target group's health check")
+    lines += [f"    server {i.name} {i.private_ip}:80 check inter 2s fall 2 rise 2" for i in servers]
     return "\n".join(lines) + "\n"
 
 
@@ -367,6 +369,7 @@ class CapstoneLab:
         self.vlab: VpcLab = materialize(cloud, name, tcp_ports=PROBE_PORTS)
         self.lab = self.vlab.lab
         self.config = haproxy_config(cloud)
+        self.applied: Table | None = None     # the kernel commands of the last apply()
 
     # -- lifecycle
     def start(self) -> "CapstoneLab":
@@ -424,10 +427,12 @@ class CapstoneLab:
         answered = [m[1] for m in ANSWER.finditer(result.output)]
         return result, answered
 
-    def verify(self, flows: tuple[Expect, ...] = REQUIRED) -> Table:
-        """Every flow through the analyzer and the kernel at once: wanted, analyzer, kernel, agreement."""
+    def verify(self, flows: tuple[Expect, ...] = REQUIRED, expected: str = "wanted") -> Table:
+        """Every flow through the analyzer and the kernel at once: expected, analyzer, kernel, agreement.
+
+        `expected` names the second column: what the design wants, or what a drill's break causes."""
         comparisons = self.vlab.compare_many([f.question for f in flows])
-        return verdicts(flows, comparisons)
+        return verdicts(flows, comparisons, expected)
 
     # -- changes
     def apply(self) -> Table:
@@ -454,7 +459,8 @@ class CapstoneLab:
                 self._exec(node, argv)
                 rows.append([node, " ".join(argv)])
         self.vlab.blueprint = new
-        return Table(["node", "applied"], rows, "" if rows else "nothing to change")
+        self.applied = Table(["node", "applied"], rows, "" if rows else "nothing to change")
+        return self.applied
 
     def _exec(self, node: str, argv: list[str], text: str | None = None) -> None:
         if not self.live:
@@ -472,15 +478,14 @@ class CapstoneLab:
         (case.breaks if phase == "break" else case.fixes)(self.cloud)
         self.apply()
         if phase == "break":
-            flows = case.flows
-        else:
-            wanted = {f.question: f for f in REQUIRED}
-            flows = tuple(wanted.get(f.question, Expect(*f.question, not f.expected, "as designed"))
-                          for f in case.flows)
+            return self.verify(case.flows, expected="after the break")
+        wanted = {f.question: f for f in REQUIRED}
+        flows = tuple(wanted.get(f.question, Expect(*f.question, not f.expected, "as designed"))
+                      for f in case.flows)
         return self.verify(flows)
 
 
-def verdicts(flows: tuple[Expect, ...], comparisons: Comparisons) -> Table:
+def verdicts(flows: tuple[Expect, ...], comparisons: Comparisons, expected: str = "wanted") -> Table:
     rows = []
     for flow, comparison in zip(flows, comparisons):
         analysis, kernel = comparison.analysis, comparison.kernel
@@ -492,4 +497,4 @@ def verdicts(flows: tuple[Expect, ...], comparisons: Comparisons) -> Table:
             agree = "✓" if analysis.reachable == kernel.delivered else "✗ DISAGREE"
         rows.append([flow.text(), "yes" if flow.expected else "no", said, real, agree,
                      blocked_by(analysis)])
-    return Table(["flow", "wanted", "analyzer", "kernel", "agree", "blocked at"], rows, comparisons.note)
+    return Table(["flow", expected, "analyzer", "kernel", "agree", "blocked at"], rows, comparisons.note)

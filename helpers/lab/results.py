@@ -306,7 +306,11 @@ class HttpResult(Result):
         return None
 
     def terminal(self) -> Terminal:
-        return Terminal(self.command, self.output if not self.error else self.error, prompt=f"{self.node}$")
+        """What curl printed: the headers, then (curl -i) the body after a blank line."""
+        shown = self.error or self.output
+        if self.body and not self.error:
+            shown += "\n\n" + self.body.rstrip()
+        return Terminal(self.command, shown, prompt=f"{self.node}$")
 
     @classmethod
     def from_dict(cls, data):

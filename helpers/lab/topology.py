@@ -36,9 +36,10 @@ from typing import Any, Callable, Iterable
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
+from helpers import addressing
 from helpers.errors import CourseError
 from helpers.lab import results as R
-from helpers.lab.backends import Backend, HostBackend, Mode, SandboxBackend, detect_mode, find_tool
+from helpers.lab.backends import TOOLS, Backend, HostBackend, Mode, SandboxBackend, detect_mode, find_tool
 from helpers.lab.recording import recording_for
 from helpers.lab.state import LabRecord, ensure_reaper, process_start, remove_namespaces
 
@@ -56,6 +57,15 @@ ALWAYS_ALLOWED = IPSet(["127.0.0.0/8"])
 
 class LabError(CourseError):
     """A lab could not be declared, built or used; the message says why and what to do."""
+
+
+def _require_tool(program: str) -> None:
+    """A missing program is one sentence naming the package, not an empty result."""
+    if "/" in program or find_tool(program):
+        return
+    package = TOOLS.get(program, ("", program))[1]
+    raise LabError(f"the '{program}' command is not installed, so this live lab cannot run it; install the "
+                   f"Debian/Ubuntu package {package} (`sudo python3 course.py start` installs every lab tool).")
 
 
 # ---------------------------------------------------------------------------- parsing helpers
@@ -95,12 +105,9 @@ def parse_network(text: str, where: str) -> IPNetwork:
 
 def parse_address(text: str, where: str) -> IPAddress:
     try:
-        address = IPAddress(str(text).strip(), flags=0)
-    except (AddrFormatError, ValueError, TypeError):
-        raise LabError(f"{where}: {text!r} is not an IPv4 address, like '10.0.0.1'.") from None
-    if address.version != 4:
-        raise LabError(f"{where}: labs use IPv4; {text!r} is IPv6.")
-    return address
+        return addressing.parse_address(text)
+    except CourseError as error:
+        raise LabError(f"{where}: {error}") from None
 
 
 def parse_duration_ms(value, what: str) -> float:
@@ -375,6 +382,10 @@ class Node:
         return self.route("default", via=via)
 
     def sysctl(self, key: str, value) -> "Node":
+        # Only net.* settings belong to a network namespace; others (kernel.*, vm.*) are the host's.
+        if not isinstance(key, str) or not key.startswith(("net.ipv4.", "net.ipv6.", "net.core.", "net.netfilter.")):
+            raise LabError(f"sysctl {key!r} is not a per-namespace network setting; labs only change net.* keys "
+                           f"such as 'net.ipv4.ip_forward'.")
         self._apply(Step(["sysctl", "-qw", f"{key}={value}"], ns=self.name))
         return self
 
@@ -399,6 +410,7 @@ class Node:
         Wrap what a notebook shows in observe(), so offline mode can replay it.
         """
         self.lab._require_running()
+        _require_tool(argv[0])
         try:
             return self.lab._backend.run(argv, self.ns, input=input, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -941,7 +953,11 @@ class Lab:
 
     def _run_steps(self, steps: list[Step]) -> None:
         script = build_script(steps, self._real_name)
-        done = self._backend.run(["sh", "-c", script], timeout=60)
+        try:
+            done = self._backend.run(["sh", "-c", script], timeout=60)
+        except subprocess.TimeoutExpired:
+            raise LabError(f"building lab '{self.name}' took more than 60 s and was stopped; the machine may be "
+                           f"overloaded, or run `python3 course.py cleanup` and try again.") from None
         if done.returncode != 0:
             message = _kernel_message(done.stderr)
             raise LabError(f"building lab '{self.name}' failed: {message}. Check the topology, or run "
@@ -972,6 +988,7 @@ class Lab:
         if not self.mode.live:
             self._services.append(service)
             return
+        _require_tool(service.argv[0])
         log = self._tmp / f"{service.node.name}-{service.name.replace(':', '-')}.log"
         service.log_path = log
         stdin = subprocess.PIPE if service.stdin_text is not None else subprocess.DEVNULL

@@ -38,6 +38,7 @@ from typing import Iterable, Sequence
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
+from helpers import addressing
 from helpers.errors import InputError
 
 __all__ = [
@@ -231,12 +232,9 @@ def types_table() -> Table:
 
 def _address(text, what: str) -> str:
     try:
-        address = IPAddress(str(text).strip(), flags=0)
-    except (AddrFormatError, ValueError, TypeError):
-        raise InputError(f"{what} {text!r} is not an IPv4 address; write it like '10.0.1.11'.") from None
-    if address.version != 4:
-        raise InputError(f"{what} {text!r} is IPv6; this model uses IPv4 addresses like '10.0.1.11'.")
-    return str(address)
+        return str(addressing.parse_address(text))
+    except InputError as error:
+        raise InputError(f"{what}: {error}") from None
 
 
 def _port(value, what: str) -> int:

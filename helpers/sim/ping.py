@@ -64,7 +64,8 @@ def ping_fields(result, *, step: float = 10.0) -> list[PingField]:
         PingField("rtt min/avg/max", f"min ~{fastest} ms",
                   "the fastest, average and slowest round trip of the replies"),
         PingField("mdev", "see the last line",
-                  "mean deviation: how much the round trips wobble around the average (jitter); "
+                  "how much the round trips wobble around the average (jitter); despite the name it is the "
+                  "standard deviation, "
                   "sqrt(mean(t²) - mean(t)²)"),
     ]
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
+from helpers import addressing
 from helpers.errors import InputError
 
 __all__ = ["Route", "RouteTable", "Router", "Lookup", "RouteGet", "Outcome", "parse_route_get",
@@ -61,12 +62,9 @@ def _network(text, where: str) -> IPNetwork:
 
 def _address(text, where: str) -> IPAddress:
     try:
-        address = IPAddress(str(text).strip(), flags=0)
-    except (AddrFormatError, ValueError, TypeError):
-        raise InputError(f"{where}: {text!r} is not an IPv4 address like '10.0.1.1'.") from None
-    if address.version != 4:
-        raise InputError(f"{where}: this model speaks IPv4; {text!r} is IPv6.")
-    return address
+        return addressing.parse_address(text)
+    except InputError as error:
+        raise InputError(f"{where}: {error}") from None
 
 
 def address_kind(address) -> str:

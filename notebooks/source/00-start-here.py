@@ -4,17 +4,17 @@
 # Welcome to **Networking for Cloud Infrastructure**, a course you run rather than read. Every
 # idea, from the OSI model and subnetting to AWS VPCs, load balancers and CDNs, comes with
 # something to run: a real network built in seconds on this machine, a simulator, a calculator,
-# and a check that tells you whether you understood it.
+# and a check (확인 문제) that tells you whether you understood it.
 #
-# This notebook shows how the course works. Every later lesson follows the same pattern.
+# This notebook (노트북) shows how the course works. Every later lesson (레슨) follows the same pattern.
 #
 # **Learning objectives.** After this notebook you can:
-# 1. run a lesson from top to bottom and say which *lab mode* your machine gives you;
+# 1. run a lesson from top to bottom and say which *lab (실습) mode* your machine gives you;
 # 2. build a tiny live network and send a packet across it;
 # 3. answer a *Check* and use its hint when the answer is wrong;
 # 4. reset the labs if something is left behind.
 #
-# **Builds on:** nothing. You need to know how to run a cell (Shift+Enter).
+# **Builds on:** nothing. You need to know how to run a cell (Shift+Enter; 셀).
 
 # %% [markdown]
 # ## How the course works
@@ -29,10 +29,10 @@
 #
 # ## Setup
 # Every lesson starts with this cell. It makes results repeatable (fixed random seeds), sets one
-# plot style, and tells you in one line which **lab mode** this machine gives you:
+# plot style, and tells you in one line which **lab mode** (랩 모드) this machine gives you:
 #
-# * **live, as root**: labs are real network namespaces on this machine;
-# * **live, without root**: the same labs inside a private sandbox (Linux user namespaces);
+# * **live, as root** (루트, 관리자 계정): labs are real network namespaces (네트워크 네임스페이스) on this machine;
+# * **live, without root**: the same labs inside a private sandbox (Linux user namespaces (사용자 네임스페이스));
 # * **offline**: labs replay what the authors recorded live, so you still see real results.
 #   Simulators, calculators and checks work the same in every mode.
 
@@ -43,7 +43,7 @@ helpers.setup()
 
 # %% [markdown]
 # ## Your machine
-# The labs drive ordinary Linux tools: `ip`, `nft`, `tcpdump`, `ping` and friends. Here is what
+# The labs drive ordinary Linux tools: `ip`, `nft`, `tcpdump`, `ping` (핑) and friends. Here is what
 # this machine has. (A missing tool only matters for the live experiments that use it.)
 
 # %%
@@ -57,7 +57,7 @@ assert report.startswith("Tools for live labs:")
 # %% [markdown] tags=["lab-demo"]
 # ## A first live network
 # A *network namespace* is a private copy of Linux's network stack: its own interfaces, addresses,
-# routes and firewall. Two namespaces joined by a virtual cable (a *veth pair*) behave like two
+# routes and firewall. Two namespaces joined by a virtual cable (a *veth pair* (가상 이더넷 쌍, veth)) behave like two
 # computers plugged into each other. Here is that network, declared in four lines:
 
 # %%
@@ -77,7 +77,7 @@ lab
 lab.recipe()
 
 # %% [markdown]
-# Now build it and send three pings from `h1` to `h2`. `ping` sends ICMP *echo requests*; `h2`
+# Now build it and send three pings from `h1` to `h2`. `ping` sends ICMP *echo requests* (에코 요청 / 에코 응답); `h2`
 # answers each with an *echo reply*, and ping prints how long each round trip took.
 
 # %%
@@ -128,7 +128,7 @@ packets_lost.check(0)
 # %% [markdown]
 # ## Stopping and resetting labs
 # `lab.stop()` tears a lab down: its namespaces, cables and programs disappear. Labs also clean up
-# when the notebook's kernel stops, even if it crashed. If something is ever left behind, run
+# when the notebook's kernel (커널) stops, even if it crashed. If something is ever left behind, run
 # `python3 course.py cleanup` in a terminal, or the cell below.
 
 # %%
@@ -149,7 +149,7 @@ lesson_map()
 # %% [markdown]
 # ## Summary
 # * Lessons mix explanation, live experiments, **Try it** and **Check** cells.
-# * The setup cell tells you the lab mode; offline mode replays recorded experiments.
+# * The setup cell tells you the lab mode; offline mode (오프라인 모드) replays recorded experiments.
 # * `Lab(...)` declares a network in a few lines; `lab.recipe()` shows the real commands;
 #   `lab.start()` / `lab.stop()` build and remove it.
 # * `python3 course.py cleanup` removes anything a crashed lab left behind.

@@ -4,15 +4,15 @@
 # Every service you will build in this course does the same three things: it keeps **data**, a
 # **server** turns that data into something useful, and a **network** carries the result to users.
 # Running all three yourself means answering a long list of questions that have nothing to do with
-# your users. This lesson is about why teams hand most of that list to a cloud provider, what they
+# your users. This lesson is about why teams hand most of that list to a cloud (클라우드) provider, what they
 # keep, and why the part they keep is so often *the network*.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. say what the cloud and cloud computing are, and what separation of concerns buys a team;
-# 2. compare on-premises and public cloud with numbers (idle capacity, unmet demand);
-# 3. split security work between the provider and yourself (the shared responsibility model);
-# 4. draw a region with its availability zones, transit centres and edge PoPs, and estimate the
-#    latency distance costs;
+# 1. say what the cloud and cloud computing (클라우드 컴퓨팅) are, and what separation of concerns (관심사의 분리) buys a team;
+# 2. compare on-premises (온프레미스) and public cloud (퍼블릭 클라우드) with numbers (idle capacity, unmet demand);
+# 3. split security work between the provider and yourself (the shared responsibility model (공동 책임 모델));
+# 4. draw a region (리전) with its availability zones (가용 영역), transit centres (트랜짓 센터) and edge PoPs (엣지 PoP), and estimate the
+#    latency (지연 시간) distance costs;
 # 5. pick the AWS networking service for a job.
 #
 # **Builds on:** [00 · Start here](00-start-here.ipynb).
@@ -62,7 +62,7 @@ quiz(lesson.definition, lesson.cloud_word)
 
 # %% [markdown] tags=["concept:cloud.why"]
 # ## Why use the cloud? Separation of concerns
-# A service can run on a personal PC, on a server in the office, or in a rented data centre. Each
+# A service can run on a personal PC, on a server in the office, or in a rented data centre (데이터 센터). Each
 # way makes you answer questions like the ones below, and every hour spent on them is an hour not
 # spent on your users. A cloud provider answers most of them for you: this is **separation of
 # concerns** (관심사의 분리). What is left is your **core value** (핵심 가치): *which data, for whom,
@@ -121,7 +121,7 @@ quiz(lesson.spike)
 # Moving to the cloud does not hand over *all* the work. The provider secures **the cloud itself**:
 # buildings, hardware, the global network, the hypervisor, and the servers behind managed services
 # (it patches those). You secure **what you put in the cloud**: above all *network security* (which
-# networks exist, who may reach which port) and *accounts* (IAM: who may change what), plus your
+# networks exist, who may reach which port) and *accounts* (IAM (자격 증명 및 액세스 관리): who may change what), plus your
 # instances' operating systems and your data. Most cloud break-ins are on the customer's side of
 # this line: an open port or a leaked key, not a broken data centre.
 
@@ -188,13 +188,13 @@ quiz(lesson.outage)
 # A region is not one building. It holds several **availability zones** (가용 영역, AZs), and each AZ
 # is one or more separate **data centres** with their own power and cooling.
 #
-# * **Intra-AZ**: the data centres of one AZ are joined by 100 or 400 Gigabit Ethernet links.
+# * **Intra-AZ** (AZ 내부 / AZ 간 연결): the data centres of one AZ are joined by 100 or 400 Gigabit Ethernet links.
 # * **Inter-AZ**: the AZs of a region are linked to each other. They are **less than 100 km apart**:
 #   far enough that one flood or power cut does not take two down, close enough that a round trip
 #   between them takes about a millisecond.
 # * **Transit centres** connect the region to the rest of the internet.
 # * **Edge PoPs** (points of presence) sit near users all over the world, on AWS's own global
-#   network: **edge locations** and, behind them, larger **regional edge caches**. CloudFront,
+#   network: **edge locations** (엣지 로케이션) and, behind them, larger **regional edge caches** (리전별 엣지 캐시). CloudFront,
 #   Route 53, Shield and Global Accelerator run there.
 
 # %% tags=["concept:cloud.global-infra"]
@@ -233,12 +233,12 @@ quiz(lesson.why_apart, lesson.seoul, lesson.edge_pop, lesson.transit)
 
 # %% [markdown] tags=["concept:cloud.services-map"]
 # ## The networking service map
-# AWS's networking services fall into three groups. **Network foundations**: a **VPC** is your own
-# private network in a region, and a **Transit Gateway** is a hub joining many VPCs and on-premises
-# networks. **Edge networking**: **CloudFront** (a CDN), **Route 53** (DNS), **Global Accelerator**
-# (fast, fixed entry points into AWS's backbone) and **Shield** (DDoS protection). **Hybrid
-# connectivity**: **Direct Connect** (a private line from your data centre) and **Site-to-Site
-# VPN** (an encrypted tunnel over the internet). Later lessons build most of these for real.
+# AWS's networking services fall into three groups. **Network foundations**: a **VPC** (가상 프라이빗 클라우드) is your own
+# private network in a region, and a **Transit Gateway** (전송 게이트웨이) is a hub joining many VPCs and on-premises
+# networks. **Edge networking**: **CloudFront** (a CDN (콘텐츠 전송 네트워크)), **Route 53** (DNS), **Global Accelerator**
+# (fast, fixed entry points into AWS's backbone) and **Shield** (DDoS (분산 서비스 거부 공격) protection). **Hybrid
+# connectivity**: **Direct Connect** (a private line from your data centre; 다이렉트 커넥트) and **Site-to-Site
+# VPN** (an encrypted tunnel over the internet; 사이트 간 VPN). Later lessons build most of these for real.
 
 # %% tags=["concept:cloud.services-map"]
 cloud.draw_service_map()

@@ -1,17 +1,17 @@
 # %% [markdown]
 # # 02 · Networks and the OSI model
 #
-# When a page does not load, the first question is *where* it broke: the cable, the switch, the
-# route, the port, the program? The **OSI model** splits networking into seven layers so that
-# question has an answer. In this lesson you build a small real network, fetch a web page across
-# it, and take one captured frame apart layer by layer: the Ethernet header your switch reads, the
-# IP header your router reads, the TCP header with the port, and the HTTP request inside.
+# When a page does not load, the first question is *where* it broke: the cable, the switch (스위치), the
+# route, the port, the program? The **OSI model** (OSI 7 계층) splits networking into seven layers so that
+# question has an answer. In this lesson you build a small real network (네트워크, 통신망), fetch a web page across
+# it, and take one captured frame (프레임) apart layer by layer: the Ethernet header (헤더) your switch reads, the
+# IP header your router (라우터) reads, the TCP (전송 제어 프로토콜) header with the port, and the HTTP request inside.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. describe a network as nodes and links, and count its subnets;
-# 2. name the seven layers with each one's job, PDU, addresses, devices and protocols;
-# 3. dissect a real frame layer by layer and explain encapsulation;
-# 4. recall the well-known ports and tell TCP from UDP on the wire;
+# 1. describe a network as nodes (노드) and links (링크), and count its subnets;
+# 2. name the seven layers with each one's job, PDU (프로토콜 데이터 단위), addresses, devices and protocols (프로토콜);
+# 3. dissect a real frame layer by layer and explain encapsulation (캡슐화);
+# 4. recall the well-known ports (잘 알려진 포트) and tell TCP from UDP (사용자 데이터그램 프로토콜) on the wire;
 # 5. show how bits become signals and back.
 #
 # **Builds on:** [00 · Start here](00-start-here.ipynb) (live labs) and
@@ -34,7 +34,7 @@ helpers.setup()
 # %% [markdown] tags=["concept:net.nodes-links"]
 # ## A network is nodes and links
 # A **network** (네트워크, 통신망) is a system of **nodes** joined by **links**. A node (노드) is
-# anything with an IP address that can talk: a server, a cloud instance, a router. A link (링크)
+# anything with an IP address (IP 주소) that can talk: a server, a cloud instance, a router. A link (링크)
 # is what joins two of them: a cable, Wi-Fi, or in this course a virtual cable (a veth pair). A
 # switch joins several cables into one network without an address of its own.
 #
@@ -103,7 +103,7 @@ quiz(lesson.path_layer, *osi.layer_questions(3, seed=2))
 # %% [markdown] tags=["concept:osi.pdu"]
 # ## PDUs: what each layer calls its data
 # The piece of data a layer works with is its **PDU** (protocol data unit): **bits** on the wire,
-# **frames** at layer 2, **packets** at layer 3, **segments** at layer 4, and plain **data** above.
+# **frames** at layer 2, **packets** (패킷) at layer 3, **segments** (세그먼트) at layer 4, and plain **data** above.
 # The names tell you which header someone is talking about: "the frame was dropped" is a layer-2
 # story, "the packet was dropped" a routing one.
 
@@ -128,10 +128,10 @@ lesson.transport_pdu.check(answer)
 # ## Addresses at each layer
 # Three layers have addresses of their own:
 #
-# * **Layer 2, MAC address**: 6 bytes, set in the network card. It names a neighbour *on this
+# * **Layer 2, MAC address** (MAC 주소): 6 bytes, set in the network card. It names a neighbour *on this
 #   link*; a frame never leaves its network.
 # * **Layer 3, IP address**: 4 bytes in IPv4. It names the final receiver, across networks.
-# * **Layer 4, port number**: 2 bytes (0-65535). It names the program on that machine. Ports
+# * **Layer 4, port number** (포트 번호): 2 bytes (0-65535). It names the program on that machine. Ports
 #   0-1023 are **well-known** (standard services); the rest, 1024-65535, are for everything else
 #   (IANA splits them further into registered, up to 49151, and dynamic ones clients pick).
 #
@@ -187,7 +187,7 @@ lesson.port_8080.check(answer)
 # ## Devices at each layer
 # A device works at the highest layer whose header it reads:
 #
-# * **Layer 1**: cables, connectors, **repeaters** and **hubs** read nothing; they pass signals on.
+# * **Layer 1**: cables, connectors, **repeaters** and **hubs** (허브) read nothing; they pass signals on.
 # * **Layer 2**: **bridges** and **L2 switches** read MAC addresses to pick a port.
 # * **Layer 3**: **routers** and **L3 switches** read IP addresses to pick the next hop.
 # * **Layer 4**: **L4 switches** (load balancers) also read ports.
@@ -339,7 +339,7 @@ quiz(*osi.port_questions(5, seed=7), title="Port drill")
 # ## TCP vs UDP
 # Both carry data between ports; they differ in what they promise.
 #
-# * **TCP** is **connection-oriented and reliable**: a three-way handshake (SYN, SYN-ACK, ACK) opens
+# * **TCP** is **connection-oriented and reliable**: a three-way handshake (SYN, SYN-ACK, ACK; 핸드셰이크) opens
 #   a connection, every byte is acknowledged and resent if lost, and the connection is closed
 #   (FIN). Web, mail, SSH and databases use it.
 # * **UDP** is **connectionless**: each datagram travels alone, with no handshake, no acknowledgement
@@ -379,8 +379,8 @@ quiz(lesson.tcp_closed, lesson.udp_closed, lesson.dns_transport)
 
 # %% [markdown] tags=["concept:osi.physical-encoding"]
 # ## Bits to signals
-# At the bottom of the stack, the physical layer turns the frame's bits into a signal (voltage on
-# copper, light in fibre, radio): **encoding**. The receiver samples the signal and turns it back
+# At the bottom of the stack, the physical layer (물리 계층) turns the frame's bits into a signal (voltage on
+# copper, light in fibre, radio): **encoding** (인코딩). The receiver samples the signal and turns it back
 # into bits: **decoding**. The rule for doing so is a *line code*:
 #
 # * **NRZ-L**: high for 1, low for 0. Simple, but a long run of equal bits is a flat line, and the
@@ -426,7 +426,7 @@ lab.stop()
 #   (segments, ports), session, presentation, application (data).
 # * Devices work at the layer they read: hubs L1, switches L2, routers L3, L4 switches L4.
 # * Encapsulation: each layer wraps the one above; a router replaces the Ethernet header and keeps
-#   the IP header (TTL - 1).
+#   the IP header (TTL (생존 시간) - 1).
 # * Well-known ports: HTTP 80, HTTPS 443, SMTP 25, POP3 110, FTP 20/21, TFTP 69, Telnet 23, SSH 22,
 #   DHCP 67/68, DNS 53, SNMP 161/162.
 # * TCP: handshake, acknowledgements, reset; UDP: one datagram, no promises.

@@ -1,18 +1,18 @@
 # %% [markdown]
 # # 03 · IP addresses and subnetting
 #
-# Every server, container and cloud instance you will meet in this course has an IP address, and
+# Every server, container and cloud instance you will meet in this course has an IP address (IP 주소), and
 # every network you will build (a Docker bridge, an AWS VPC, a lab with two routers) starts with
 # a decision about addresses: which block to use, and how to cut it into pieces. Get it wrong and
-# hosts that should talk cannot, a subnet runs out of addresses, or two networks you must join
+# hosts that should talk cannot, a subnet (서브넷) runs out of addresses, or two networks you must join
 # later collide. This lesson makes the arithmetic behind those decisions visible, bit by bit, and
 # then hands you the calculators that do it for you, so you can check them rather than trust them.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. tell public from private addresses, and read an address and its mask in binary;
-# 2. find the network, broadcast and usable hosts of any CIDR block, and say whether two
+# 1. tell public from private addresses, and read an address and its mask in binary (2진수);
+# 2. find the network, broadcast and usable hosts (사용 가능한 호스트 수) of any CIDR (사이더) block, and say whether two
 #    addresses share a subnet;
-# 3. split a network into equal subnets, and plan subnets of different sizes (VLSM) from host counts;
+# 3. split a network into equal subnets, and plan subnets of different sizes (VLSM (가변 길이 서브넷 마스크)) from host counts;
 # 4. summarise routes, and size AWS subnets knowing the 5 addresses AWS keeps in each.
 #
 # **Builds on:** [02 · Networks and the OSI model](02-networks-and-osi.ipynb): an IPv4 address is
@@ -48,9 +48,9 @@ from helpers.exercises import l03 as lesson
 #   Anyone may reuse them (your home router, every AWS VPC, Docker), so internet routers drop
 #   them. A private host reaches the internet through NAT, which lesson 04 shows.
 #
-# A few more blocks have special jobs: `127.0.0.0/8` is **loopback** (this machine),
+# A few more blocks have special jobs: `127.0.0.0/8` is **loopback** (this machine; 루프백),
 # `169.254.0.0/16` is **link-local** (one link only; AWS serves instance metadata at
-# 169.254.169.254), `100.64.0.0/10` is *shared* space for carrier-grade NAT, `224.0.0.0/4` is
+# 169.254.169.254; 링크 로컬), `100.64.0.0/10` is *shared* space for carrier-grade NAT, `224.0.0.0/4` is
 # multicast, and `192.0.2.0/24`, `198.51.100.0/24`, `203.0.113.0/24` are for *documentation*: the
 # course's labs use them for pretend internet hosts, because they can never be real ones.
 
@@ -79,7 +79,7 @@ lesson.private_addresses.check(answer)
 # worth, from the left, 128 64 32 16 8 4 2 1. So 192 is 128 + 64, which is `11000000`, and 255
 # is all eight bits, `11111111`. 32 bits give 2³² ≈ 4.3 billion addresses in all.
 #
-# Subnetting is much easier once you can see the bits, so the helpers print them for you:
+# Subnetting (서브네팅) is much easier once you can see the bits, so the helpers print them for you:
 
 # %% tags=["concept:ip.binary"]
 print("192.168.100.1 =", ip.to_binary("192.168.100.1"))
@@ -107,7 +107,7 @@ lesson.binary_192.check(answer)
 # To find the network an address is in, a computer combines address and mask with a **bitwise
 # AND** (AND 연산): a result bit is 1 only where both bits are 1. Where the mask has 1s the address
 # bits pass through unchanged; where it has 0s they become 0. What is left is the
-# **network address**, the same for every host of that subnet.
+# **network address** (네트워크 주소, 대표 주소), the same for every host of that subnet.
 
 # %% tags=["concept:ip.mask-and"]
 from netaddr import IPAddress
@@ -117,7 +117,7 @@ network = IPAddress(int(address) & int(mask))  # AND works on the 32-bit numbers
 print(address, "AND", mask, "=", network)
 
 # %% [markdown] tags=["concept:ip.mask-and"]
-# The same AND, bit by bit. Blue bits are network bits (the mask is 1), orange bits are host bits
+# The same AND, bit by bit. Blue bits are network bits (the mask is 1; 네트워크 비트 / 호스트 비트), orange bits are host bits
 # (the mask is 0, so the AND clears them):
 
 # %% tags=["concept:ip.mask-and"]
@@ -378,7 +378,7 @@ lesson.vlsm_prefix.check(answer)
 # %% [markdown] tags=["concept:ip.summarize"]
 # ## Summarising routes
 # A router that reaches 10.0.0.0/24, 10.0.1.0/24, 10.0.2.0/24 and 10.0.3.0/24 the same way can
-# announce one **summary route** (경로 요약) instead: the **supernet** 10.0.0.0/22 covers exactly
+# announce one **summary route** (경로 요약) instead: the **supernet** (슈퍼넷) 10.0.0.0/22 covers exactly
 # those four. Blocks merge exactly only when they are adjacent and aligned; otherwise the one
 # prefix that covers them also covers addresses you do not have. The opposite question matters
 # too: networks that **overlap** cannot be joined later (AWS refuses to peer two VPCs whose CIDRs
@@ -446,7 +446,7 @@ lesson.aws_dns.check(answer)
 # ## The CIDR calculator
 # Everything above in one place. Type an address with a prefix (or a netmask after the slash),
 # or drag the prefix slider: the table and the 32-bit view follow at once. Tick **AWS subnet**
-# to see the 5 reserved addresses. A typo gets a sentence saying what to fix.
+# to see the 5 reserved addresses (예약된 주소). A typo gets a sentence saying what to fix.
 
 # %% tags=["concept:ip.calculator"]
 from helpers.ui.addressing import cidr_calculator

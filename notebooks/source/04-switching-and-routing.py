@@ -1,18 +1,18 @@
 # %% [markdown]
 # # 04 · Switching and routing
 #
-# Two machines on the same network talk through a **switch**; machines on different networks talk
+# Two machines on the same network talk through a **switch** (스위치); machines on different networks talk
 # through a **router**. Everything a cloud network does is built from these two jobs: in a VPC, the
-# "local" route is a virtual switch and router, and the internet gateway is one more router. This
+# "local" route is a virtual switch and router, and the internet gateway (인터넷 게이트웨이) is one more router. This
 # lesson takes both apart. You will watch a real Linux bridge learn MAC addresses frame by frame
-# (and check a model of it against the kernel), make a router forward and drop, read a real `ip
-# route` the way the kernel does, put NAT between a private network and the internet, and separate a
+# (and check a model of it against the kernel), make a router forward and drop (드롭), read a real `ip
+# route` the way the kernel does, put NAT (네트워크 주소 변환) between a private network and the internet, and separate a
 # database from the web servers.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. explain collisions, CSMA/CD and collision domains, and why switches replaced hubs;
+# 1. explain collisions (충돌), CSMA/CD (반송파 감지 다중 접속/충돌 감지) and collision domains (충돌 도메인), and why switches replaced hubs (허브);
 # 2. predict what a learning switch does with any frame (forward, flood, filter) and what it learns;
-# 3. find the route a router uses by longest-prefix match, and read every word of `ip route`;
+# 3. find the route a router uses by longest-prefix match (최장 접두사 일치), and read every word of `ip route`;
 # 4. explain why private addresses need NAT to reach the internet;
 # 5. say how a packet leaves a VPC instance, and why the database gets its own network.
 #
@@ -44,7 +44,7 @@ helpers.setup()
 # * **Multiple Access**: when the wire falls silent, anyone may send. If two stations start in the
 #   same moment, their signals mix: a **collision** (충돌).
 # * **Collision Detect**: the senders notice, send a short jam signal, stop, and each waits a random
-#   **back-off** before trying again (0 .. 2^k - 1 slot times after the k-th collision in a row).
+#   **back-off** (백오프) before trying again (0 .. 2^k - 1 slot times after the k-th collision in a row).
 #
 # The stations whose frames can collide with each other form one **collision domain** (충돌
 # 도메인). Here are three stations on one hub for 80 slot times, simulated slot by slot:
@@ -131,7 +131,7 @@ print(LearningSwitch(ports, names=names, name="s1").run(frames))
 # %% [markdown] tags=["concept:l2.hub-vs-switch"]
 # Now on a real network: three hosts and a router port on a Linux bridge. We pin every host's
 # neighbour table (permanent ARP entries, lesson 05 explains ARP), so the only frames on the wire are
-# the ones we send. First we make the bridge behave like a hub: with an *ageing time* of 0 it forgets
+# the ones we send. First we make the bridge behave like a hub: with an *ageing time* (에이징 타임) of 0 it forgets
 # every address at once, so it floods every frame.
 
 # %% tags=["concept:l2.hub-vs-switch"]
@@ -166,7 +166,7 @@ quiz(lesson.hub_receivers)
 #
 # 1. **Learn** from the *source* MAC: "this address is on the port the frame came in on."
 # 2. **Look up** the *destination* MAC: known on another port → **forward** to that port only;
-#    unknown (or a broadcast) → **flood** to every other port; known on the same port → **filter**
+#    unknown (or a broadcast (브로드캐스트)) → **flood** to every other port; known on the same port → **filter**
 #    (drop).
 #
 # Entries not refreshed for the **ageing time** (Linux: 300 s) are forgotten. Here is the model,
@@ -194,7 +194,7 @@ plt.show()
 # %% [markdown] tags=["concept:l2.mac-learning"]
 # Only the very first frame was flooded: by the time h2 answered, the switch had learned where h1
 # is. Now the same pings on the real bridge. We give it back its normal ageing time, capture at
-# every port's far end, and read its forwarding database with `bridge fdb show br s1 dynamic`
+# every port's far end, and read its forwarding (포워딩) database with `bridge fdb show br s1 dynamic`
 # after each ping:
 
 # %% tags=["concept:l2.mac-learning"]
@@ -272,8 +272,8 @@ lesson.broadcast_domains.check(answer)
 # %% [markdown] tags=["concept:l3.router"]
 # ## A router forwards or drops
 # A **router** (라우터) relays packets *between* networks. For each packet it looks the destination
-# up in its routing table: if a route matches, it **forwards** the packet to the next hop (lowering
-# its TTL by one); if none matches, it **drops** the packet and tells the sender with ICMP. It
+# up in its routing (라우팅) table: if a route matches, it **forwards** the packet to the next hop (lowering
+# its TTL by one; 다음 홉); if none matches, it **drops** the packet and tells the sender with ICMP. It
 # also drops a packet whose TTL would reach zero.
 #
 # The routing lab: `h1` and `h2` on two networks of `r1`; `r2` and `r3` upstream; `ec2` on a fourth.
@@ -322,11 +322,11 @@ quiz(lesson.no_route, lesson.ttl_one)
 # * **connected** routes, which the kernel adds itself for every network the machine has an address
 #   on (`proto kernel scope link`);
 # * routes someone added (`via` a gateway);
-# * the **default route** `0.0.0.0/0` ("default"), which contains every address.
+# * the **default route** (기본 경로) `0.0.0.0/0` ("default"), which contains every address.
 #
 # Several routes can contain one destination. The rule is **longest-prefix match** (최장 접두사
 # 일치): the most specific route (the longest prefix) wins; among equally long ones, the lowest
-# **metric**. r1's real table, and what the model makes of one destination:
+# **metric** (메트릭). r1's real table, and what the model makes of one destination:
 
 # %% tags=["concept:l3.routing-table"]
 lab["r1"].run("ip route")
@@ -448,7 +448,7 @@ CaptureTable(capture.packets, show_points=False)
 # %% [markdown] tags=["concept:l3.internet-nat"]
 # The request arrived, the site answered, but the answer was addressed to 10.0.1.10, and `isp` has no
 # route to private addresses: it dropped the reply and said so. Now turn on NAT (an nftables
-# *masquerade* rule on r1's outside interface) and fetch the site's page:
+# *masquerade* (마스커레이드) rule on r1's outside interface) and fetch the site's page:
 
 # %% tags=["concept:l3.internet-nat"]
 lab["r1"].nft(l04.NAT_RULES)
@@ -499,7 +499,7 @@ quiz(lesson.why_no_reply)
 #
 # * an address **in its own subnet** directly, through the **virtual switch**;
 # * an address **in another subnet** of the VPC through the **virtual router** (the route table's
-#   `local` route, e.g. 10.0.0.0/16 → local);
+#   `local` route, e.g. 10.0.0.0/16 → local; 가상 라우터);
 # * **anything else** through the route `0.0.0.0/0` → the **internet gateway**.
 #
 # In the model, with the route table of a public subnet:
@@ -535,7 +535,8 @@ lab["web"].traceroute("203.0.113.50")
 
 # %% [markdown] tags=["concept:l3.vpc-switch-router"]
 # web2 is one hop away (the switch is invisible to traceroute); the internet is three: the virtual
-# router, the internet gateway, then the user. The user's web server sees web's public address,
+# router, the internet gateway, then the user. (That is this lab, built from Linux namespaces. In a
+# real VPC, AWS's router and internet gateway do not answer traceroute, so those hops do not show.) The user's web server sees web's public address,
 # because the internet gateway translated it (try the same from `web2`, which has no public address:
 # `lab["web2"].http("http://203.0.113.50/whoami")` gets no answer):
 
@@ -608,7 +609,7 @@ lesson.may_reach_db.check(answer)
 #   broadcasts, and filters frames for the port they came from. A Linux bridge does exactly this.
 # * A broadcast reaches the whole broadcast domain, which ends at a router.
 # * A router forwards by longest-prefix match (then lowest metric) and drops what no route matches;
-#   `ip route` shows connected routes (`proto kernel scope link`), gateways (`via`), the default
+#   `ip route` shows connected routes (`proto kernel scope link`; 연결된 경로), gateways (`via`), the default
 #   route, who added each (`proto dhcp`) and its cost (`metric`).
 # * Private addresses are not routed on the internet; NAT swaps them for a public address.
 # * In a VPC: same subnet → virtual switch; other subnet → virtual router; 0.0.0.0/0 → internet

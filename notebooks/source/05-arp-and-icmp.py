@@ -2,21 +2,21 @@
 # # 05 · ARP and ICMP: experiments
 #
 # An IP address says *where* a machine is; it does not say which cable or which network card
-# to put a frame on. Before the first packet leaves, **ARP** finds the MAC address behind an IP
+# to put a frame on. Before the first packet leaves, **ARP** (주소 결정 프로토콜) finds the MAC address (MAC 주소) behind an IP
 # address. And because IP itself promises nothing (packets can be dropped, looped or sent
-# nowhere), **ICMP** carries the network's reports back: "delivered", "no route", "time ran out".
-# `ping` and `traceroute`, the first tools anyone reaches for when "the network is slow" or "the
+# nowhere), **ICMP** (인터넷 제어 메시지 프로토콜) carries the network's reports back: "delivered", "no route", "time ran out".
+# `ping` and `traceroute` (트레이스라우트), the first tools anyone reaches for when "the network is slow" or "the
 # server is down", are nothing but ICMP. In this lesson you run them on a real network built on
 # this machine and read every field they print.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. explain how ARP turns an IP address into a MAC address (broadcast request, unicast reply) and
-#    read a neighbour table (`ip neigh`, `arp -n`);
+# 1. explain how ARP turns an IP address into a MAC address (broadcast (브로드캐스트) request, unicast (유니캐스트) reply) and
+#    read a neighbour table (`ip neigh`, `arp -n`; 이웃 테이블, ARP 테이블);
 # 2. say what ICMP is for, why it has no ports, and read its error messages;
-# 3. read every field of `ping`: bytes, `icmp_seq`, `ttl`, `time`, packet loss and
+# 3. read every field of `ping`: bytes, `icmp_seq`, `ttl`, `time`, packet loss (패킷 손실) and
 #    `rtt min/avg/max/mdev`;
-# 4. read `traceroute`, including hops that show `*`, and explain how TTL expiry makes it work;
-# 5. find the slow stretch of a path from round-trip times.
+# 4. read `traceroute`, including hops (홉) that show `*`, and explain how TTL (생존 시간) expiry makes it work;
+# 5. find the slow stretch of a path from round-trip times (왕복 시간, RTT).
 #
 # **Builds on:** [02 · Networks and the OSI model](02-networks-and-osi.ipynb) (MAC and
 # IP addresses, layers) and [04 · Switching and routing](04-switching-and-routing.ipynb) (switches
@@ -147,7 +147,7 @@ for state, meaning in STATES.items():
 
 # %% [markdown] tags=["concept:arp.table"]
 # Above, h1's entry for h2 is `REACHABLE` (h2's reply confirmed it), while h2's entry for h1 is in
-# `DELAY`: h2 learned it from the request, used it at once to send its echo reply, and is now
+# `DELAY`: h2 learned it from the request, used it at once to send its echo reply (에코 요청 / 에코 응답), and is now
 # waiting a few seconds for some sign of life before it double-checks with a unicast ARP.
 #
 # The same table in the seed's `arp` format, with its columns:
@@ -161,7 +161,7 @@ for column, meaning in ARP_COLUMNS:
 
 # %% [markdown] tags=["concept:arp.table"]
 # Entries can also be set by hand. A **permanent** entry never expires and is never replaced by
-# ARP (flag `M` in `arp`, state `PERMANENT` in `ip neigh`); it is sometimes used to pin a gateway's
+# ARP (flag `M` in `arp`, state `PERMANENT` in `ip neigh`); it is sometimes used to pin a gateway (게이트웨이, 기본 게이트웨이)'s
 # MAC address. Let's add one on h1 for an address nobody has, and look again:
 
 # %% tags=["concept:arp.table"]
@@ -197,8 +197,8 @@ arp.stop()
 # | type | message | sent when ... | what you see |
 # |---|---|---|---|
 # | 8 / 0 | echo request / echo reply | someone asks "are you there?" | `ping` |
-# | 3 | destination unreachable (code 0 net, 1 host, 3 port, 13 prohibited) | a packet cannot be delivered | `Destination Net Unreachable`, `!N` |
-# | 11 | time exceeded | a router drops a packet whose TTL reached 0 | `Time to live exceeded`, traceroute hops |
+# | 3 | destination unreachable (code 0 net, 1 host, 3 port, 13 prohibited; 목적지 도달 불가) | a packet cannot be delivered | `Destination Net Unreachable`, `!N` |
+# | 11 | time exceeded (시간 초과) | a router drops a packet whose TTL reached 0 | `Time to live exceeded`, traceroute hops |
 #
 # **ICMP has no ports.** Ports belong to TCP and UDP, which carry data *for programs*; ICMP
 # carries messages *about the network* and is answered by the kernel itself. That is why you can
@@ -314,8 +314,9 @@ explain_ping(steady)
 #   of a reply tells you roughly how many routers are in between.
 # * **time**: about 100 ms, which is 2 x (0 + 5 + 40 + 5) ms: the one-way delays of the four
 #   links, there and back. That is the **RTT**, the round-trip time (왕복 시간).
-# * **mdev** is the *mean deviation* of the times: small means a steady path; a large mdev
-#   (**jitter**) hurts calls and games more than a high but steady RTT.
+# * **mdev** is called the "mean deviation", but ping computes the *standard deviation* of the
+#   times: small means a steady path; a large mdev
+#   (**jitter** (지터)) hurts calls and games more than a high but steady RTT.
 #
 # ### Packet loss
 # The seeds' ping ends with `0.0% packet loss`. To see loss, a second small lab joins two hosts
@@ -486,7 +487,7 @@ lesson.request_time.check(None)  # ← replace None with your option
 # %% [markdown] tags=["lab-demo", "packet-walk"]
 # ## 7. Packet walk: one ping across the path
 #
-# <!-- PACKET WALK (lead: helpers/lab/walk.py). This section uses Capture.walk() and
+# <!-- PACKET WALK (lead: helpers/lab/walk.py; 패킷 워크). This section uses Capture.walk() and
 #      PacketWalk.widget(); adjust here if their API changes. -->
 #
 # One echo request and its reply, captured at every interface of the path. Step through it: at

@@ -1,21 +1,21 @@
 # %% [markdown]
 # # 06 · Ports, sockets, TCP and UDP
 #
-# An IP address gets a packet to a machine; a **port** gets it to the right program on that
+# An IP address gets a packet to a machine; a **port** (포트) gets it to the right program on that
 # machine. "Is the service up?", "why does the second user get refused?", "why does the server
 # stop accepting at 1,000 users?", "how do I put my app on port 80?" are all questions about
-# ports and sockets. In this lesson you open and close real TCP connections, watch one listening
-# port serve many clients, send UDP, hit a server's file-descriptor limit on purpose, forward port
-# 80 to 8080 with a NAT rule, and see why SSH open to the whole internet is a bad idea.
+# ports and sockets (소켓). In this lesson you open and close real TCP connections, watch one listening
+# port (리스닝 포트) serve many clients, send UDP (사용자 데이터그램 프로토콜), hit a server's file-descriptor (파일 디스크립터) limit on purpose, forward port
+# 80 to 8080 with a NAT (네트워크 주소 변환) rule, and see why SSH open to the whole internet is a bad idea.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. read a TCP handshake and close in a capture (SYN, SYN-ACK, ACK ... FIN, ACK);
+# 1. read a TCP handshake and close in a capture (SYN, SYN-ACK, ACK ... FIN (연결 종료 플래그), ACK);
 # 2. check whether a service listens (`telnet HOST PORT`) and tell *open*, *closed* and
 #    *filtered* apart;
-# 3. explain how one listening port serves many clients (the 4-tuple) and read `ss -tn`;
-# 4. compare UDP with TCP, and say what limits (`fs.file-max`, `ulimit -n`, `ulimit -u`) cap a
+# 3. explain how one listening port serves many clients (the 4-tuple (4-튜플)) and read `ss -tn`;
+# 4. compare UDP with TCP, and say what limits (`fs.file-max`, `ulimit` (사용자 자원 한도) `-n` and `-u`) cap a
 #    server's connections;
-# 5. add, list, test and delete a port-forwarding rule (80 -> 8080) in nft and iptables syntax, and
+# 5. add, list, test and delete a port-forwarding (포트 포워딩) rule (80 -> 8080) in nft and iptables (아이피테이블즈) syntax, and
 #    say how to expose SSH safely.
 #
 # **Builds on:** [02 · Networks and the OSI model](02-networks-and-osi.ipynb) (ports,
@@ -40,7 +40,7 @@ from helpers.experiments import l06
 #
 # TCP gives two programs a reliable, ordered stream of bytes over an unreliable network. Before any
 # data, the two sides agree to talk and pick their starting **sequence numbers** (every byte sent
-# is numbered, so losses and reordering can be fixed): the **three-way handshake**.
+# is numbered, so losses and reordering can be fixed): the **three-way handshake** (3-way 핸드셰이크).
 #
 # 1. client → server **SYN**: "let's talk; my bytes will be numbered from *x*";
 # 2. server → client **SYN-ACK**: "OK (I acknowledge *x*), and mine from *y*";
@@ -111,7 +111,7 @@ lesson.handshake_order.check(answer)
 # | `telnet` says | on the wire | meaning |
 # |---|---|---|
 # | `Connected to ...` | SYN → SYN-ACK | **open**: a program listens |
-# | `Connection refused` (at once) | SYN → RST | **closed**: the machine is up, nothing listens on that port |
+# | `Connection refused` (at once) | SYN → RST (리셋) | **closed**: the machine is up, nothing listens on that port |
 # | nothing, then `timed out` | SYN → (silence) | **filtered**: a firewall dropped it (or the host is unreachable) |
 #
 # `srv` gets a small firewall that silently drops TCP port 8443 (and UDP port 5353, for later), like
@@ -156,7 +156,7 @@ lesson.telnet_outcomes.check(None)  # ← replace None with your option
 # (client IP, client port, server IP, server port)
 #
 # The server's side is the same for all of them; the client side differs. Each client picks a
-# fresh **ephemeral port** for every connection, so even one client can hold many connections to
+# fresh **ephemeral port** (임시 포트) for every connection, so even one client can hold many connections to
 # the same server port. Let's make c1 open two connections to port 80 and keep them open, and c2
 # one (its client port even equals one of c1's):
 
@@ -215,8 +215,10 @@ cap.table()
 # %% [markdown] tags=["concept:udp.basics"]
 # * Port 7: one datagram there, one back. Compare that with the seven TCP segments of section 1 for
 #   no data at all.
-# * Port 9: srv's kernel answers with **ICMP port unreachable** (lesson 05). The sending program
-#   used an unconnected socket and never heard of it: UDP itself reports nothing.
+# * Port 9: srv's kernel answers with **ICMP port unreachable** (lesson 05). The probe uses a
+#   *connected* UDP socket, as `nc -u` does, so the kernel hands that ICMP error to it (the next
+#   receive fails with "connection refused"). A program sending with an *unconnected* socket
+#   (`sendto`, as most servers do) never hears of it: UDP itself has no reply or error of its own.
 # * Port 5353: the datagram is dropped; nothing comes back, and the sender cannot tell a dropped
 #   datagram from a slow one.
 #
@@ -309,7 +311,7 @@ lab.stop()
 #
 # *In the `nat` table, append to the `PREROUTING` chain (packets that just arrived, before the
 # routing decision): TCP to port 80 → redirect to this machine, port 8080.* Modern Linux uses
-# **nftables** (`nft`), and `iptables` there is a front end to it; we do it in both syntaxes. The
+# **nftables** (`nft`; 넷필터 테이블), and `iptables` there is a front end to it; we do it in both syntaxes. The
 # lab: c1 and srv, whose app listens on 8080 only.
 
 # %% tags=["concept:tcp.port-forwarding"]
@@ -422,7 +424,7 @@ l06.scan(ssh["attacker"], l06.SSH_SERVER)
 # %% [markdown] tags=["concept:sec.ssh-exposure"]
 # Found in well under a second, and the greeting even names the software and its version, which
 # tells the attacker which known vulnerabilities to try. The protection is to **allow SSH only from
-# where admins are**: a security group rule with the office's address or a bastion host (lesson 09),
+# where admins are**: a security group rule with the office's address or a bastion host (lesson 09; 배스천 호스트),
 # a VPN, plus key-only logins. Here: an nft rule that accepts port 2222 from the admin's address and
 # drops it for everyone else:
 

@@ -2,20 +2,20 @@
 # # 07 · HTTP and DNS
 #
 # Type `www.example.com` into a browser and two things happen before any page appears: the name
-# is turned into an address (**DNS**), and the browser asks the server for the page (**HTTP**).
+# is turned into an address (**DNS** (도메인 네임 시스템)), and the browser asks the server for the page (**HTTP** (하이퍼텍스트 전송 프로토콜)).
 # When "the site is down", the first questions are *does the name resolve?* and *what status
-# code comes back?* In this lesson you read HTTP responses the way `curl -I` shows them, then
+# code (상태 코드) comes back?* In this lesson you read HTTP responses the way `curl -I` shows them, then
 # build a small but real DNS: a root server, a `com.` server, the `example.com.` server and a
 # resolver with a cache, and watch a name being resolved step by step on port 53.
 #
 # **Learning objectives.** After this lesson you can:
 # 1. read `curl -I`: status codes (200, 301 with Location, 404, 5xx) and the headers
-#    Content-Type, Cache-Control, Expires and Server;
-# 2. read a domain name right to left and explain root, TLD and second-level servers;
+#    Content-Type, Cache-Control (캐시 제어 / 만료 헤더), Expires and Server;
+# 2. read a domain name (도메인 이름) right to left and explain root, TLD (최상위 도메인, TLD) and second-level servers;
 # 3. trace a resolution (resolver → root → TLD → authoritative) in a capture on port 53;
-# 4. tell a stub from a recursive resolver, an authoritative from a non-authoritative answer,
-#    and A from AAAA records; explain caching and TTL;
-# 5. explain the order of a lookup on Linux: /etc/hosts, /etc/resolv.conf, the local cache, the
+# 4. tell a stub from a recursive resolver (재귀 리졸버, DNS 해석기), an authoritative from a non-authoritative answer (권한 없는 응답),
+#    and A from AAAA records (A 레코드 / AAAA 레코드); explain caching and TTL (DNS 캐시 유효 시간);
+# 5. explain the order of a lookup on Linux: /etc/hosts (호스트 파일, /etc/hosts), /etc/resolv.conf (리졸버 설정 파일, /etc/resolv.conf), the local cache, the
 #    resolver, and what flushing a cache does.
 #
 # **Builds on:** [06 · Ports, sockets, TCP and UDP](06-ports-and-sockets.ipynb) (TCP connections,
@@ -79,7 +79,7 @@ print(l07.head_summary(pages))
 # %% [markdown] tags=["concept:http.status-check"]
 # The 301 says *where*: its **Location** header. `curl -I -L` follows it and shows both responses.
 # Note that a 301 can be cached (here for 30 days), so browsers remember it: a wrong permanent
-# redirect is hard to take back.
+# redirect (리다이렉트, 301) is hard to take back.
 
 # %% tags=["concept:http.status-check"]
 c1.http("http://10.0.7.80/old-page", method="HEAD", follow=True)
@@ -118,12 +118,12 @@ http.stop()
 #
 # * the **root**, written `.` (the dot at the end of `www.google.com.`, usually left out). Its
 #   servers know only who serves each top-level domain. There are **13 root server names**,
-#   a.root-servers.net to m.root-servers.net, each one hundreds of machines sharing an address;
+#   a.root-servers.net to m.root-servers.net, each one many machines around the world sharing an address (anycast);
 # * **top-level domains (TLD)**: `com`, `org`, `kr` ...; their servers know who serves each domain
 #   below them;
-# * **second-level domains (SLD)**: `google` in google.com, what an organisation registers; its own
+# * **second-level domains (SLD; 2단계 도메인, SLD)**: `google` in google.com, what an organisation registers; its own
 #   **authoritative** servers hold the actual records;
-# * **subdomains**: `www`, `mail`, `api` ..., names the domain's owner creates at will.
+# * **subdomains** (서브도메인): `www`, `mail`, `api` ..., names the domain's owner creates at will.
 
 # %% tags=["concept:dns.hierarchy"]
 from helpers.sim.dns import ROOT_SERVERS, name_parts_text
@@ -144,7 +144,7 @@ plt.show()
 # %% [markdown] tags=["concept:dns.hierarchy"]
 # A **resolver** walks this tree from the top: the root tells it which servers serve `com.`, those
 # tell it which serve `example.com.`, and those answer. Here is that walk in a model of the lab's
-# DNS (the same zone files and the same resolver code as the live lab below, without a network):
+# DNS (the same zone (영역, 존) files and the same resolver code as the live lab below, without a network):
 
 # %% tags=["concept:dns.hierarchy"]
 from helpers.sim.dns import course_hierarchy
@@ -154,7 +154,7 @@ model.resolve("www.example.com")
 
 # %% [markdown] tags=["concept:dns.hierarchy"]
 # ### Try it
-# * `model.resolve("shop.example.com")`: shop is a **CNAME** (an alias) of www. How many queries does
+# * `model.resolve("shop.example.com")`: shop is a **CNAME** (an alias; 별칭) of www. How many queries does
 #   it take now that the resolver knows example.com.'s server?
 # * `model.resolve("www.example.org")`: the lab's root knows no `org.` servers. What does it answer?
 # * `model.cache_table()` shows what the model's resolver remembers, and for how long.
@@ -219,7 +219,7 @@ l07.dns_table(messages)
 #
 # 1. c1 asks the resolver, with **rd** (*recursion desired*: "please find it for me");
 # 2-3. the resolver asks the **root**; the root does not know www.example.com, but it knows who
-#    serves `com.`: a **referral**;
+#    serves `com.`: a **referral** (위임 응답, 리퍼럴);
 # 4-5. the resolver asks the `com.` server: another referral, to `example.com.`'s server;
 # 6-7. the resolver asks `ns1`, which owns the zone and answers with **aa** (*authoritative
 #    answer*);
@@ -262,7 +262,7 @@ lesson.upstream_count.check(answer)
 #
 # Three kinds of DNS software took part above:
 #
-# * a **stub resolver** in every machine (the C library's lookup code, or systemd-resolved on
+# * a **stub resolver** (스텁 리졸버) in every machine (the C library's lookup code, or systemd-resolved on
 #   127.0.0.53) only asks one server and waits; the workshop's `nslookup` talked to one;
 # * a **recursive resolver** (`res`; your ISP's, 8.8.8.8, or the VPC's resolver in AWS) does the
 #   walk from the root for its clients and **caches** what it learns;
@@ -439,7 +439,8 @@ lesson.flush_then.check(None)  # ← replace None with your option
 # ## Summary
 # * `curl -I` shows a response's **status line** and **headers**: 2xx success, 3xx redirection
 #   (**Location** says where), 4xx the request's fault, 5xx the server's. Content-Type says what
-#   the body is; Cache-Control and Expires how long it may be kept; Server which software answered.
+#   the body is; Cache-Control (max-age, which wins) and Expires how long it may be kept; Server
+#   which software answered.
 # * DNS names are read **right to left**: root (13 server names), **TLD**, **SLD**, subdomains. Each
 #   level's servers refer the resolver one step down, until the **authoritative** server answers.
 # * A **recursive resolver** does that walk for its clients and caches every answer and referral

@@ -3,21 +3,21 @@
 #
 # You type `docker run -d -p 8080:80 nginx` and, a second later, a web server answers on port 8080
 # of your machine. What happened in that second? Docker started a *process* with a private view of
-# the system: its own root file system made of read-only image layers, its own process numbers,
-# its own host name, and its own network stack. Then it plugged that network stack into a bridge
+# the system: its own root file system made of read-only image (이미지) layers (레이어), its own process numbers,
+# its own host name, and its own network stack. Then it plugged that network stack into a bridge (브리지)
 # with a virtual cable, gave it a private address, and wrote two NAT rules: one that lets it reach
 # the internet, one that forwards port 8080 to it. In this lesson you do every one of those steps
-# yourself, with the real commands, on a live lab. Afterwards, `docker0`, `veth`, `172.17.0.2` and
-# `-p 8080:80` are no longer magic words when a container cannot be reached.
+# yourself, with the real commands, on a live lab. Afterwards, `docker0` (도커 기본 브리지), `veth`, `172.17.0.2` and
+# `-p 8080:80` are no longer magic words when a container (컨테이너) cannot be reached.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. explain why containers replaced many virtual machines, and what a container shares with its host;
-# 2. show that a container is a process in its own namespaces, on a root file system built from
-#    read-only layers, with volumes for the state that must survive it;
-# 3. build Docker's bridge network by hand: docker0, a veth pair per container, addresses, routes;
+# 1. explain why containers replaced many virtual machines (가상 머신), and what a container shares with its host;
+# 2. show that a container is a process in its own namespaces (네임스페이스), on a root file system built from
+#    read-only layers, with volumes (볼륨) for the state that must survive it;
+# 3. build Docker's bridge network by hand: docker0, a veth pair (가상 이더넷 쌍, veth) per container, addresses, routes;
 # 4. explain why a container is unreachable from outside until a port is published, and read the
-#    NAT rules behind `-p 8080:80` and the outbound masquerade;
-# 5. find the host-side veth of any container from its interface index, on a lab or a real Docker host.
+#    NAT rules behind `-p 8080:80` and the outbound masquerade (마스커레이드);
+# 5. find the host-side veth of any container from its interface index (인터페이스 인덱스), on a lab or a real Docker host.
 #
 # **Builds on:** 04 (bridges and routing), 05 (ARP and ping), 06 (ports and TCP).
 #
@@ -40,7 +40,7 @@ from helpers.missions import Session, run
 # %% [markdown] tags=["concept:docker.why"]
 # ## 1 · Why containers
 # You want to run *an application*: a web server, an API, a worker. For years the unit of
-# deployment was a **virtual machine** (가상 머신): a whole computer emulated by a hypervisor, with
+# deployment was a **virtual machine** (가상 머신): a whole computer emulated by a hypervisor (하이퍼바이저), with
 # its own kernel, its own operating system, its own package manager, booted for every copy. A
 # **container** (컨테이너) keeps only what the application itself needs, its program and libraries,
 # and runs it directly on the host's kernel. So:
@@ -99,7 +99,7 @@ lesson.drift.check(None)  # ← your answer
 #   process numbers: it is PID 1), `net` (its own interfaces, addresses, routes, firewall), `mnt`
 #   (its own mounts), `uts` (its own host name), `ipc`, `cgroup`, and optionally `user`. Every
 #   process's namespaces are listed in `/proc/PID/ns`.
-# * **A new root directory** (`chroot`, or `pivot_root` in Docker): the process sees the image's
+# * **A new root directory** (`chroot` (루트 디렉터리 변경), or `pivot_root` in Docker): the process sees the image's
 #   files as `/`, and nothing of the host's files.
 #
 # Let's make one. The lab has a node that plays the **Docker host** (`dhost`), a machine on the
@@ -181,7 +181,7 @@ lesson.namespace_shared.check(None)  # ← your answer: "user", "net", "uts" or 
 # * the `merged` folder shows them as one file system, and becomes the container's `/`.
 #
 # Writing to a file of a lower layer first **copies it up** into the upper layer; deleting one leaves
-# a **whiteout** (a special file meaning "hidden") in the upper layer. Here are two layers: the tiny
+# a **whiteout** (a special file meaning "hidden"; 화이트아웃) in the upper layer. Here are two layers: the tiny
 # root file system plus an `/etc/motd`, and an "app" layer with `/app/index.html`:
 
 # %% tags=["concept:docker.image"]
@@ -471,7 +471,7 @@ l08.with_body(app.http("http://203.0.113.100/whoami"))
 
 # %% [markdown] tags=["concept:docker.nat-out"]
 # ### Try it
-# Take the rule away, `run(dhost, "iptables -t nat -D POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE")`,
+# Take the rule away with iptables (아이피테이블즈), `run(dhost, "iptables -t nat -D POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE")`,
 # and fetch `inet`'s page again from `app` (it times out); then add the rule back. `run(dhost,
 # "iptables -t nat -L POSTROUTING -n -v")` counts the connections the rule translated.
 #
@@ -494,7 +494,7 @@ inet.tcp_connect("203.0.113.2", 8080)
 
 # %% [markdown] tags=["concept:docker.port-publish"]
 # Publishing fixes that: `docker run -p 8080:80` tells Docker "packets for the host's port 8080 go to
-# this container's port 80". Docker implements it as **destination NAT** (DNAT, 목적지 NAT): a rule
+# this container's port 80". Docker implements it as **destination NAT**, DNAT (목적지 NAT): a rule
 # in the `nat` table rewrites the destination of matching packets before the routing decision, so the
 # host then routes them to the container. Docker keeps those rules in its own chain, `DOCKER`, which
 # `PREROUTING` jumps to for packets addressed to one of the host's own addresses (`addrtype LOCAL`):
@@ -592,7 +592,7 @@ l08.draw_docker_host(host)
 plt.show()
 
 # %% [markdown] tags=["concept:docker.inspect"]
-# **Docker Desktop (Mac and Windows) is different:**
+# **Docker Desktop (Mac and Windows; 도커 데스크톱) is different:**
 
 # %% tags=["concept:docker.inspect"]
 print(docker_host.DESKTOP_NOTE)
@@ -620,7 +620,7 @@ lab.stop()
 #   root file system from its **image**; it shares the host's kernel, which makes it small and fast
 #   to start, and its image makes it run the same everywhere (no configuration drift).
 # * An **image** is a stack of read-only **layers**; overlayfs adds a writable layer per container
-#   (copy-up, whiteouts). **Volumes** are host folders mounted in, for state that must outlive it.
+#   (copy-up (카피 업), whiteouts). **Volumes** are host folders mounted in, for state that must outlive it.
 # * Docker's default network: a **veth pair** per container (`eth0` inside, `vethXXXXXXX` outside),
 #   the host ends plugged into the **docker0** bridge (172.17.0.1/16, the containers' gateway).
 #   Containers on it talk directly, by private address.

@@ -1,31 +1,31 @@
 # %% [markdown]
 # # 09 · AWS VPC
 #
-# Everything you run on AWS (a web server, a database, a container) sits in a **VPC**, a private
-# network you design yourself: its address block, its subnets in different data centres, the
-# route tables that decide where packets go, the gateways to the internet and to your office, and
+# Everything you run on AWS (a web server, a database, a container) sits in a **VPC** (가상 프라이빗 클라우드), a private
+# network you design yourself: its address block, its subnets (서브넷) in different data centres, the
+# route tables (라우팅 테이블) that decide where packets go, the gateways to the internet and to your office, and
 # two layers of firewall. When something "cannot connect" on AWS, the answer is almost always in
 # that design. This lesson builds a realistic VPC step by step in a faithful model of AWS that runs
 # here, offline and free: every step AWS would refuse is refused with AWS's own error code, and for
 # any two endpoints you can ask *can A reach B on port P?* and get the hop-by-hop path with the
-# exact rule that let the packet through or stopped it, like AWS's Reachability Analyzer. Then you
+# exact rule that let the packet through or stopped it, like AWS's Reachability Analyzer (연결성 분석기). Then you
 # diagnose and repair five broken VPCs.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. design a VPC over two Availability Zones with public and private subnets, route tables, an
-#    internet gateway, NAT gateways and a bastion host, sized by AWS's rules;
+# 1. design a VPC over two Availability Zones (가용 영역) with public and private subnets (프라이빗 서브넷), route tables, an
+#    internet gateway (인터넷 게이트웨이), NAT gateways (NAT 게이트웨이) and a bastion host (배스천 호스트), sized by AWS's rules;
 # 2. explain what makes a subnet public, how route tables choose a route, and what internet and NAT
 #    gateways translate;
-# 3. write security group and network ACL rules, and predict their verdict on a request *and* on
-#    its reply (stateful versus stateless);
-# 4. connect VPCs and an office network with peering, a transit gateway and a VPN, knowing what is
+# 3. write security group (보안 그룹) and network ACL (네트워크 ACL) rules, and predict their verdict on a request *and* on
+#    its reply (stateful (상태 저장) versus stateless (상태 비저장));
+# 4. connect VPCs and an office network with peering, a transit gateway (전송 게이트웨이) and a VPN, knowing what is
 #    and is not transitive;
 # 5. find the component that blocks a path with the reachability analyzer and fix it properly.
 #
 # **Builds on:** [03 · IP addresses and subnetting](03-ip-addressing-and-subnetting.ipynb) (CIDR
 # blocks, AWS's 5 reserved addresses), [04 · Switching and routing](04-switching-and-routing.ipynb)
-# (route tables, longest prefix match, NAT) and [06 · Ports, sockets, TCP and UDP](06-ports-and-sockets.ipynb)
-# (ports, ephemeral ports, connections). The lesson uses a model of AWS, not an AWS account, so
+# (route tables, longest prefix match (최장 접두사 일치), NAT) and [06 · Ports, sockets, TCP and UDP](06-ports-and-sockets.ipynb)
+# (ports, ephemeral ports (임시 포트), connections). The lesson uses a model of AWS, not an AWS account, so
 # it runs the same in every lab mode.
 
 # %% [markdown]
@@ -86,7 +86,7 @@ for cidr in ["10.0.0.0/8", "10.0.0.0/29", "10.0.0.5/16"]:
         print(f"{cidr:<12} {problem}")
 
 # %% [markdown] tags=["concept:vpc.basics"]
-# A new VPC comes with a **main route table** that knows one route, the **local route** for the
+# A new VPC comes with a **main route table** (기본 라우팅 테이블) that knows one route, the **local route** (로컬 라우팅) for the
 # VPC's own block, so traffic stays inside the VPC. Nothing leads out yet:
 
 # %% tags=["concept:vpc.basics"]
@@ -113,7 +113,7 @@ lesson.vpc_isolation.check(answer)
 # A **subnet** (서브넷) is a block carved out of the VPC's CIDR and placed in exactly **one** AZ.
 # Subnets must not overlap, and each is /16 to /28 like the VPC. To survive the loss of a data
 # centre you put subnets in two AZs and servers in both; they still talk privately, because the
-# VPC's virtual router joins all its subnets with the local route.
+# VPC's virtual router (가상 라우터) joins all its subnets with the local route.
 #
 # AWS keeps **5 addresses of every subnet**: the network address, +1 for the VPC router, +2 for
 # the Amazon DNS server, +3 for future use, and the last one (a VPC has no broadcast). A /24
@@ -185,7 +185,7 @@ lesson.survive_az_loss.check(answer)
 # * among the routes that match a destination, the **longest prefix** (the most specific) wins;
 #   0.0.0.0/0 matches everything and so is the last resort.
 #
-# Give the two public subnets their own table; the private ones stay on the main table for now.
+# Give the two public subnets (퍼블릭 서브넷) their own table; the private ones stay on the main table for now.
 # (The "public" subnets are still private in AWS's sense: their table has no route out yet.)
 
 # %% tags=["concept:vpc.route-table"]
@@ -385,7 +385,7 @@ lesson.bastion_rule.check(answer)
 
 # %% [markdown] tags=["concept:vpc.sg"]
 # ## Security groups
-# A **security group** (보안 그룹) is a firewall on an instance's network interface (its ENI):
+# A **security group** (보안 그룹) is a firewall on an instance's network interface (its ENI (탄력적 네트워크 인터페이스)):
 #
 # * **allow rules only**, separate **inbound** (인바운드) and **outbound** (아웃바운드) lists, each
 #   naming a protocol, a port range and a peer: a CIDR block, or *another security group*, which
@@ -413,7 +413,7 @@ except AwsError as problem:
 
 # %% [markdown] tags=["concept:vpc.sg"]
 # ### Try it
-# Remove every outbound rule of `app-sg` with `app_sg.revoke_outbound("all", None, "0.0.0.0/0")`
+# Remove every outbound rule (아웃바운드 규칙) of `app-sg` with `app_sg.revoke_outbound("all", None, "0.0.0.0/0")`
 # and analyze `web` → `app_a` again. Does the reply still get out? What breaks instead when
 # `app_a` tries to reach the internet? Put the rule back with `app_sg.allow_outbound("all")`.
 #

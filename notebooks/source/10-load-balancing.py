@@ -4,7 +4,7 @@
 # One server has limits: so many CPU cycles, so many open connections, and one power supply. A
 # service that must stay up and keep up puts several servers behind **one address**, and a **load
 # balancer** (로드 밸런서) in front that spreads the requests over them. In AWS that is **Elastic
-# Load Balancing** (ELB), and its partner **Auto Scaling** (오토 스케일링) changes the number of
+# Load Balancing** (ELB; 부하 분산), and its partner **Auto Scaling** (오토 스케일링) changes the number of
 # servers with the load. In this lesson you run a real load balancer, HAProxy, in front of five
 # web servers on your machine: watch it take turns, route by path, drop a failed server and take
 # it back, pin a client with a cookie, end TLS, and pass on the client's address. Next to it runs a
@@ -12,20 +12,20 @@
 # cross-zone balancing, the four load balancer types, and Auto Scaling over a whole day.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. explain why and how load is spread (round robin, least outstanding requests, flow hash) and
-#    tell layer 4 from layer 7 load balancing;
-# 2. name the parts of an ELB load balancer (listener, rules, target group, targets, health check)
+# 1. explain why and how load is spread (round robin (라운드 로빈), least outstanding requests (최소 미처리 요청), flow hash (흐름 해시)) and
+#    tell layer 4 from layer 7 load balancing (L7 로드 밸런싱);
+# 2. name the parts of an ELB load balancer (listener (리스너), rules (규칙), target (대상) group (대상 그룹), targets, health check (상태 검사))
 #    and follow a request through them;
-# 3. work out who gets how much traffic with and without cross-zone load balancing, and what
+# 3. work out who gets how much traffic with and without cross-zone load balancing (교차 영역 로드 밸런싱), and what
 #    health check settings mean in seconds;
-# 4. choose between CLB, ALB, NLB and GWLB, and say what each does with stickiness, TLS and the
+# 4. choose between CLB (클래식 로드 밸런서), ALB (애플리케이션 로드 밸런서), NLB (네트워크 로드 밸런서) and GWLB, and say what each does with stickiness, TLS and the
 #    client's IP address;
-# 5. read an Auto Scaling policy's day: scale out, cooldown, scale in back to the base size.
+# 5. read an Auto Scaling policy's day: scale out (스케일 아웃 / 스케일 인), cooldown (휴지 기간), scale in back to the base size.
 #
 # **Builds on:** [06 · Ports and sockets](06-ports-and-sockets.ipynb) (TCP connections, the
 # 4-tuple, file-descriptor limits), [07 · HTTP and DNS](07-http-and-dns.ipynb) (requests,
 # headers, status codes) and [09 · AWS VPC](09-aws-vpc.ipynb) (Availability Zones, public and
-# private subnets, scale up vs scale out).
+# private subnets, scale up (스케일 업) vs scale out).
 
 # %% [markdown]
 # ## Setup
@@ -80,7 +80,7 @@ lab.client.run("ip route get 10.0.1.11")
 
 # %% [markdown] tags=["concept:lb.concept"]
 # Now the load balancer. `lab.model()` describes this lab the way AWS would (an Application Load
-# Balancer with target groups, section 4), and `run_haproxy` turns that description into a
+# Balancer with target groups (대상 그룹), section 4), and `run_haproxy` turns that description into a
 # configuration file for **HAProxy**, the open-source load balancer, and starts it in `lb`
 # (`haproxy -f haproxy.cfg`). Each line of the file has a comment naming the AWS part it stands
 # for; we will come back to them.
@@ -183,10 +183,13 @@ lesson.slow_server.check(None)  # ← replace None with your option
 #   headers; that costs more work per request.
 #
 # Our HAProxy runs at layer 7 (`mode http`). The config's rule `path -m reg '^/api/.*$'` sends the
-# API paths to the api servers, round robin within each group:
+# API paths to the api servers, round robin within each group. The model's listener rule does the
+# same, and predicts every count:
 
 # %% tags=["concept:lb.l4-vs-l7"]
-lab.requests(8, paths=["/", "/api/orders"])
+routed = lab.requests(8, paths=["/", "/api/orders"])
+display(routed)
+compare_counts(alb.simulate(8, az="a", paths=["/", "/api/orders"]), routed.counts, labels=("model", "HAProxy"))
 
 # %% [markdown] tags=["concept:lb.l4-vs-l7"]
 # A browser keeps one TCP connection open for many requests (**keep-alive**). A layer 7 balancer
@@ -298,7 +301,7 @@ lesson.listener_part.check(None)  # ← replace None with your option
 #
 # 1. **receive**: a listener accepts the connection (DNS gave the client one node's address);
 # 2. **choose a target group**: the rules are evaluated in priority order, the first match decides;
-# 3. **pick a target** in that group with its algorithm, among the **healthy** targets only;
+# 3. **pick a target** in that group with its algorithm, among the **healthy** (정상 / 비정상 임계값) targets only;
 # 4. **monitor health**: health checks run all the time, so step 3 knows who is healthy;
 # 5. **return the response**: the target answers the load balancer, which answers the client.
 #
@@ -511,7 +514,7 @@ lesson.cross_zone_default.check(None)  # ← replace None with your option
 # * **Network Load Balancer (NLB)**: layer 4 for TCP, UDP and TLS; very high throughput with low
 #   latency, one **static IP** per AZ (an Elastic IP if you like), and the **client's IP address
 #   kept**.
-# * **Gateway Load Balancer (GWLB)**: layer 3; sits in the route path and spreads whole IP packets
+# * **Gateway Load Balancer (GWLB; 게이트웨이 로드 밸런서)**: layer 3; sits in the route path and spreads whole IP packets
 #   over third-party firewalls and inspection appliances.
 #
 # All four are managed: AWS runs the nodes in the AZs you choose, grows them with the traffic,
@@ -536,7 +539,7 @@ except CourseError as problem:
 # %% [markdown] tags=["concept:elb.types"]
 # **Who does the server think the client is?** An ALB (like HAProxy in `mode http`) opens its own
 # connection to the target, so the target sees the load balancer's address; the ALB appends the
-# client's address to the **X-Forwarded-For** header. If the client already sent one (a proxy on
+# client's address to the **X-Forwarded-For** (X-Forwarded-For 헤더) header. If the client already sent one (a proxy on
 # the way, or someone lying), the load balancer adds to the end: the last entry is the one it saw
 # itself. An NLB forwards the packets and keeps the client's address. The model says:
 
@@ -628,11 +631,13 @@ sim
 
 # %% [markdown] tags=["concept:elb.sticky"]
 # Stickiness is a preference, not a promise. When web2 fails its health checks, its clients are
-# sent elsewhere and get a new cookie:
+# sent elsewhere and get a new cookie: the answer to a browser still holding `AWSALB=web2` carries
+# a `Set-Cookie` for the server that took over, and the next requests are spread again:
 
 # %% tags=["concept:elb.sticky"]
 lab.stop_backend("web2")
 lab.server_states(wait_for=("web2", "DOWN"))
+display(lab.visit(cookie="AWSALB=web2"))
 lab.requests(4, cookie="AWSALB=web2")
 
 # %% tags=["concept:elb.sticky"]
@@ -656,7 +661,7 @@ lesson.sticky_failover.check(None)  # ← replace None with your option
 #
 # HTTPS is HTTP inside TLS: encrypted, with a certificate that proves the server's name. An ALB
 # **HTTPS listener** holds the certificate (from AWS Certificate Manager, say) and **ends TLS**
-# there (*TLS termination*, *SSL offload*, SSL 오프로드): it decrypts, reads the request (it must,
+# there (*TLS termination* (SSL 오프로드), also called *SSL offload*): it decrypts, reads the request (it must,
 # to apply path rules), and forwards plain HTTP to the targets, or encrypts again if the target
 # group speaks HTTPS. The servers are spared the encryption work and the certificates live in one
 # place. The plain HTTP listener on port 80 usually just **redirects** to HTTPS. (An NLB can end
@@ -713,9 +718,9 @@ lab.stop()
 # ## 11. Auto Scaling: as many servers as the load needs
 #
 # A load balancer spreads load over the servers there are; **Auto Scaling** decides how many there
-# are. An **Auto Scaling group** launches instances from a *launch template* (an AMI, an instance
+# are. An **Auto Scaling group** (Auto Scaling 그룹) launches instances from a *launch template* (an AMI, an instance
 # type, security groups: lesson 09) and keeps its size between a **minimum** (the base size, always
-# running) and a **maximum**, aiming at a **desired capacity** that its policies change:
+# running) and a **maximum**, aiming at a **desired capacity** (원하는 용량) that its policies change:
 #
 # * when the load crosses a threshold (average CPU above 70 % for 3 minutes, say) it **scales out**:
 #   adds instances, registers them in the target group, and the load balancer starts using them
@@ -808,7 +813,7 @@ lesson.scale_out_count.check(answer)
 #   health check, algorithm) → **target**. The flow: receive, choose a target group, pick a healthy
 #   target, (monitor health all along), return the response.
 # * **Health checks**: out after *unhealthy threshold* failures, back after *healthy threshold*
-#   passes, one check per interval; all unhealthy means fail open.
+#   passes, one check per interval; all unhealthy means fail open (페일 오픈).
 # * **Cross-zone**: on, every target gets an equal share (10 % each for 2 + 8 targets); off, each
 #   AZ's node keeps its share (25 % and 6.25 %). On by default for ALB (free), off for NLB and GWLB
 #   (inter-AZ data charges when on).

@@ -2,20 +2,20 @@
 # # 11 · DNS with Route 53
 #
 # Lesson 07 built DNS from scratch: a root, a `com.` server, a domain's own server and a resolver.
-# In AWS, the domain's own server is usually **Amazon Route 53**. It does more than hand out the
+# In AWS, the domain's own server is usually **Amazon Route 53** (아마존 라우트 53). It does more than hand out the
 # address in a zone file: it can *choose* the answer, per query, by a **routing policy** (라우팅
 # 정책): spread users over servers by weight, send each user to the nearest region, or move
-# everyone to a standby site when a health check says the main site is down. In this lesson you run
+# everyone to a standby site when a health check (상태 확인) says the main site is down. In this lesson you run
 # a name server that answers the way Route 53 does, query it for real with `dig` from two "cities",
 # count its answers, and pull the plug on a web server to watch the answers fail over. A model of
 # Route 53 next to it predicts every answer and adds what a lab cannot: real AWS timings.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. say what Route 53 does (registration, hosted zones, records, health checks) and why it is
-#    called "53"; tell an alias record from a CNAME;
-# 2. predict the answers of simple and weighted routing, including weight 0 and its exceptions;
-# 3. explain which region latency-based routing picks, and for whom;
-# 4. work out how long an active-passive failover takes: health check interval, failure threshold
+# 1. say what Route 53 does (registration, hosted zones (호스팅 영역), records, health checks) and why it is
+#    called "53"; tell an alias record (별칭 레코드, alias) from a CNAME;
+# 2. predict the answers of simple and weighted routing (가중치 기반 라우팅), including weight 0 and its exceptions;
+# 3. explain which region latency-based routing (지연 시간 기반 라우팅) picks, and for whom;
+# 4. work out how long an active-passive (액티브-패시브) failover takes: health check interval, failure threshold (실패 임곗값)
 #    and TTL.
 #
 # **Builds on:** [07 · HTTP and DNS](07-http-and-dns.ipynb) (zones, authoritative answers, dig,
@@ -43,7 +43,7 @@ from helpers.sim.route53 import AwsResource, HealthCheck, HostedZone, latency_ta
 # DNS servers listen on **port 53** (UDP, and TCP for large answers); AWS named its DNS service
 # after it. Route 53 does three jobs:
 #
-# 1. **domain registration** (도메인 등록): it is a *registrar*. You rent `example.com` for a year;
+# 1. **domain registration** (도메인 등록): it is a *registrar* (도메인 등록 대행자). You rent `example.com` for a year;
 #    the registrar writes into the `com.` zone which name servers answer for it (the *delegation* of
 #    lesson 07);
 # 2. **hosted zones** (호스팅 영역): a hosted zone is the set of records of one domain, served by
@@ -66,7 +66,7 @@ zone.table()
 # that stand for three AWS regions: `web1` (203.0.113.10, us-east-1), `web2` (203.0.113.20,
 # ap-northeast-2, Seoul) and `web3` (203.0.113.30, eu-central-1). The console-style table names
 # each record's routing policy, its *differentiator* (the weight, the region, primary or secondary)
-# and its **record ID**, which tells records of the same name apart:
+# and its **record ID** (레코드 ID), which tells records of the same name apart:
 
 # %% tags=["concept:r53.basics"]
 zone = l11.lesson_zone()
@@ -107,8 +107,8 @@ lab.dig("example.com", "NS")
 # %% [markdown] tags=["concept:r53.basics"]
 # ### Alias records
 # A **CNAME** says "this name is another name" (`shop` → `www`, lesson 07). It must be the only
-# record at its name, so it cannot sit at the **zone apex** (`example.com` itself), which already
-# has NS and SOA records. Yet the apex is exactly where people want their load balancer or CDN.
+# record at its name, so it cannot sit at the **zone apex** (`example.com` itself; 영역 최상위, apex), which already
+# has NS and SOA records (SOA 레코드). Yet the apex is exactly where people want their load balancer or CDN.
 # Route 53's answer is the **alias record** (별칭 레코드): an A (or AAAA) record whose value is an AWS
 # resource or another record of the zone; Route 53 looks the target's current addresses up and
 # answers with them, no CNAME involved (and alias queries to AWS resources are free).
@@ -177,7 +177,7 @@ draw.plot_shares({"model": zone.simulate("www", 900), "lab": simple_live}, title
 plt.show()
 
 # %% [markdown] tags=["concept:r53.simple"]
-# About a third each, never exactly: every order is a fresh draw. Simple routing has one big gap:
+# About a third each, never exactly: every order is a fresh draw. Simple routing (단순 라우팅) has one big gap:
 # it **cannot have health checks**. A dead server's address keeps coming back.
 #
 # ### Try it

@@ -2,23 +2,23 @@
 # # 13 · Storage
 #
 # A server is only as useful as the data it can keep. AWS offers three very different places to
-# keep it: a disk for one instance (EBS), a shared folder for many instances (EFS), and a web
-# service that stores whole objects by name (S3). They differ in *where they sit on the network*
-# (next to one instance in one Availability Zone, in every AZ of a VPC, or outside the VPC behind
+# keep it: a disk for one instance (EBS (엘라스틱 블록 스토어)), a shared folder for many instances (EFS (엘라스틱 파일 시스템)), and a web
+# service that stores whole objects by name (S3 (심플 스토리지 서비스)). They differ in *where they sit on the network*
+# (next to one instance in one Availability Zone (가용 영역), in every AZ of a VPC, or outside the VPC behind
 # HTTPS), in *who can reach them*, and in *what survives* when an instance stops. Pick the wrong
 # one and a database crawls, a web fleet sees different files on every server, or a CDN cannot
-# reach your images. In this lesson you format and mount a real block device, move it to another
+# reach your images. In this lesson you format and mount (마운트) a real block device, move it to another
 # instance, share a folder between two instances over the lab network, and try S3's rules on a
 # model of it.
 #
 # **Learning objectives.** After this lesson you can:
-# 1. tell block, file and object storage apart: what each stores, where it runs, what it is good for;
-# 2. state the rules of EBS (one instance, one AZ, a size that only grows, snapshots) and say what
-#    instance store loses;
-# 3. prepare a new volume the way you would on EC2: `lsblk`, `mkfs -t ext4`, `mount`, `df -h`,
+# 1. tell block, file and object storage (객체 스토리지) apart: what each stores, where it runs, what it is good for;
+# 2. state the rules of EBS (one instance, one AZ, a size that only grows, snapshots (스냅샷)) and say what
+#    instance store (인스턴스 스토어) loses;
+# 3. prepare a new volume (볼륨) the way you would on EC2: `lsblk`, `mkfs -t ext4`, `mount`, `df -h`,
 #    `umount`, and move it to another instance;
 # 4. share files between instances with EFS, and say why it needs TCP port 2049 open;
-# 5. use S3's object rules: keys and prefixes, overwrite instead of edit, no rename.
+# 5. use S3's object rules: keys and prefixes (접두사), overwrite instead of edit, no rename.
 #
 # **Builds on:** lesson 09 (VPC, subnets, Availability Zones, security groups), lesson 06 (ports)
 # and lesson 07 (HTTP).
@@ -46,7 +46,7 @@ from helpers.exercises import l13 as lesson
 #   `orders.txt`" into "write block 33280". Because the blocks are the instance's alone, it can
 #   change any block at any moment: ideal for databases and boot disks. On AWS: **EBS**.
 # * **File storage** (파일 스토리지) hands you folders and files. The file system runs on a file
-#   server; instances *mount* (마운트) it over the network with NFS and use ordinary paths
+#   server; instances *mount* (마운트) it over the network with NFS (네트워크 파일 시스템) and use ordinary paths
 #   (`/mnt/efs/uploads/cat.jpg`). Many instances can mount it at once and see the same files. On
 #   AWS: **EFS**.
 # * **Object storage** (객체 스토리지) hands you a web API: `PUT` a whole object under a key,
@@ -61,7 +61,7 @@ storage.comparison()
 
 # %% [markdown] tags=["concept:storage.block-file-object"]
 # The same three ideas as pictures. On the block device only the file system knows that
-# `orders.txt` sits in block 5; the file share is a tree of paths; the bucket is a flat list of
+# `orders.txt` sits in block 5; the file share is a tree of paths; the bucket (버킷) is a flat list of
 # keys, each pointing at a whole object.
 
 # %% tags=["concept:storage.block-file-object"]
@@ -230,7 +230,7 @@ lesson.survives_stop.check(answer)
 # what the workshop did on EC2:
 #
 # ```
-# lsblk                          # which block devices are there? the new one has no mount point
+# lsblk                          # which block devices are there? the new one has no mount point (마운트 지점)
 # sudo mkfs -t ext4 /dev/xvdf    # make a file system on it (only once, on a blank volume!)
 # sudo mount /dev/xvdf /mnt      # make its files appear under a folder, the mount point
 # df -h                          # mounted file systems, with size and free space
@@ -551,7 +551,7 @@ lesson.efs_vs_ebs.check(None)  # ← replace None with your option
 #
 # **S3** (Simple Storage Service) stores **objects** (객체) in **buckets** (버킷). It is a web
 # service of the region, outside your VPC: programs reach it over HTTPS, there is nothing to mount
-# and no server of yours to run (**serverless**, 서버리스). Its rules:
+# and no server of yours to run (it is **serverless** (서버리스)). Its rules:
 #
 # * A bucket's name is unique across *all* AWS accounts and follows strict rules (3 to 63 lowercase
 #   letters, digits, dots and hyphens).
@@ -592,7 +592,7 @@ print(shop.list(prefix="orders/2024/"))
 
 # %% [markdown] tags=["concept:storage.s3"]
 # **Overwrite instead of edit.** The only way to change an order is to get it, change it, and put
-# the whole body back; the ETag (the MD5 of the body) changes with it.
+# the whole body back; the ETag (the MD5 of the body; 엔터티 태그, ETag) changes with it.
 
 # %% tags=["concept:storage.s3"]
 try:
