@@ -914,6 +914,55 @@ answer = None  # ← copy one option exactly
 print(lesson.scale_up_limit.prompt, lesson.scale_up_limit.options, sep="\n")
 lesson.scale_up_limit.check(answer)
 
+# %% [markdown] tags=["concept:vpc.reachability"]
+# ## From the model to real packets
+# Everything above was answered by a model. The course can also **build** a model as a real network
+# on this machine: each subnet becomes a Linux bridge, the VPC router a namespace with one route
+# table per subnet, the internet gateway a namespace doing the one-to-one NAT of public IPs,
+# security groups become stateful nftables rules in each instance, network ACLs stateless rules at
+# the subnet's edge, and "the internet" a host at 203.0.113.10. Here is a small VPC: `web` in a
+# public subnet, `db` in a private one, `db-sg` admitting MySQL and ssh only from `web-sg`:
+
+# %% tags=["concept:vpc.reachability"]
+from helpers.aws.materialize import materialize
+from helpers.experiments import l09
+
+demo = l09.demo_cloud()
+vlab = materialize(demo, "09-vpc-live").start()
+vlab.names
+
+# %% [markdown] tags=["concept:vpc.reachability"]
+# The same questions go to the analyzer and, as real connections, to the kernel. Every row must
+# agree; `tests/test_aws_agreement.py` asks this of hundreds of random VPCs.
+
+# %% tags=["concept:vpc.reachability"]
+vlab.compare_many([
+    ("the internet", "web", "tcp", 80),     # public IP, web-sg admits HTTP
+    ("the internet", "db", "tcp", 3306),    # db has no public IP
+    ("web", "db", "tcp", 3306),             # db-sg admits members of web-sg
+    ("db", "the internet", "tcp", 443),     # the private subnet has no route out
+])
+
+# %% [markdown] tags=["concept:vpc.reachability"]
+# And with the real tools: the internet fetches web's page at its **public** IP (the internet
+# gateway translates it to web's private address), and db's ping to the internet gets nothing back.
+
+# %% tags=["concept:vpc.reachability"]
+vlab.run("internet", f"curl -s --max-time 2 http://{demo.instance('web').public_ip}/")
+
+# %% tags=["concept:vpc.reachability"]
+vlab.node("db").ping("203.0.113.10", count=1)
+
+# %% [markdown] tags=["concept:vpc.reachability"]
+# ### Try it
+# Ask `vlab.compare("web", "db", "tcp", 22)` (ssh through web, the jump host) and
+# `vlab.compare("the internet", "web", "tcp", 22)`, and say which rule decides each. Then stop the
+# lab. The mission [The VPC workshop](../labs/vpc-workshop/mission.ipynb) builds a whole VPC this
+# way, and lesson 14 adds a load balancer and a NAT gateway.
+
+# %% tags=["concept:vpc.reachability"]
+vlab.stop()
+
 # %% [markdown]
 # ## Summary
 # * A **VPC** is a private network in one Region (/16 to /28, best an RFC 1918 block); its
