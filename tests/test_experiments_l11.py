@@ -1,6 +1,8 @@
 """Lesson 11's live policy server: the same answers as the model, real health checks, and the lab."""
 from __future__ import annotations
 
+import ipaddress
+
 import json
 import socket
 import threading
@@ -165,6 +167,8 @@ def test_live_lab_counts_failover_and_latency():
         predicted = l11.lesson_zone().simulate("app", 40, seed=l11.SEED)
         assert counted.counts == predicted.as_dict()  # the live server IS the model, query for query
         assert lab.dig("api.example.com", client="newyork", short=True).output.split() == ["203.0.113.10"]
+        ipv6 = lab.dig("www.example.com", "AAAA", short=True).output.split()
+        assert ipv6 == ["2001:db8::80"] and ipaddress.ip_address(ipv6[0]).version == 6
         assert lab.dig("api.example.com", client="seoul", short=True).output.split() == ["203.0.113.20"]
         assert "Hello from web1" in lab.visit("site.example.com").output
         lab.stop_web("web1")

@@ -197,3 +197,15 @@ def test_browser_widget_wires_the_filter():
     assert "0 terms matching" in view.table.value
     view.search.value = ""
     assert f"{len(glossary.terms('00'))} terms in lesson 00" in view.table.value
+
+
+@pytest.mark.parametrize("lesson", [lesson.number for lesson in EXISTING])
+def test_every_glossary_term_appears_in_its_lesson(lesson):
+    """A lesson's glossary lists terms the lesson really uses: in its text, its code or its outputs."""
+    import nbformat
+
+    nb = nbformat.read(glossary.lesson_notebook(lesson), as_version=4)
+    text = "\n".join([cell.source for cell in nb.cells] + [t for cell in nb.cells for t in nbtools.output_texts(cell)])
+    unused = [term.english for term in glossary.terms(lesson)
+              if not any(glossary._pattern(v).search(text) for v in glossary.term_variants(term.english))]
+    assert not unused, f"lesson {lesson}'s glossary lists terms the lesson never uses: {unused}"

@@ -319,3 +319,22 @@ def test_sysctl_only_takes_network_settings_of_the_namespace():
     for key in ("kernel.pid_max", "vm.swappiness", None):
         with pytest.raises(LabError, match="per-namespace network setting"):
             h1.sysctl(key, 1)
+
+
+def test_telnet_and_nc_results_read_as_the_tools_print_them():
+    def telnet(open_, error=""):
+        return R.ConnectResult("c1", "10.0.6.10", 80, "telnet 10.0.6.10 80", open_, error).terminal().output
+
+    assert telnet(True) == "Trying 10.0.6.10...\nConnected to 10.0.6.10."
+    assert telnet(False, "refused").endswith("telnet: Unable to connect to remote host: Connection refused")
+    waited = telnet(False, "timed out").splitlines()
+    assert waited[1] == "telnet: Unable to connect to remote host: Connection timed out"
+    assert waited[2].startswith("# ")  # the course's own note is marked as a comment, not tool output
+
+    def nc(reply=None, error=""):
+        return R.UdpResult("c1", "10.0.6.10", 7, "echo hello | nc -u -w 1 10.0.6.10 7", "hello", reply,
+                           "10.0.6.10:7", error=error).terminal().output
+
+    assert nc("hello\n").splitlines() == ["hello", "# the reply came from 10.0.6.10:7"]
+    assert nc(error="port unreachable").startswith("# no reply: port unreachable")
+    assert nc().startswith("# no reply, and no error either")

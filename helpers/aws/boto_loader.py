@@ -32,6 +32,7 @@ with VPCs outside the account or Region.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from netaddr import IPNetwork
@@ -228,6 +229,28 @@ def from_responses(responses: dict, *, region: str | None = None) -> Loaded:
     _transit(cloud, responses, note)
     _route_tables(cloud, responses, note)   # last: routes name every other kind of resource
     return Loaded(cloud, region, notes)
+
+
+SAMPLE_SNAPSHOT = Path(__file__).resolve().parent.parent / "data" / "aws" / "sample-account.json"
+
+
+def load_snapshot(path: str | Path = SAMPLE_SNAPSHOT) -> Loaded:
+    """The model from a JSON file of saved describe_* answers (no boto3, no credentials needed).
+
+    Make one from an account with ``json.dump(fetch(boto3.client("ec2")), file, default=str)``.
+    The sample is a small shop account (a public and a private subnet, NAT, peering, a transit
+    gateway), recorded from moto's mock of EC2 (its two public IPs moved into 198.51.100.0/24,
+    a documentation range, in place of moto's made-up ones)."""
+    import json
+
+    file = Path(path)
+    try:
+        responses = json.loads(file.read_text())
+    except OSError as error:
+        raise InputError(f"The snapshot {file.name} could not be read ({error.strerror}); check the path.") from None
+    except ValueError:
+        raise InputError(f"{file.name} is not JSON; save describe_* answers with json.dump(...).") from None
+    return from_responses(responses)
 
 
 def _region_of(subnets: list) -> str | None:

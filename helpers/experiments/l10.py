@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from helpers.display import Terminal
 from helpers.errors import InputError
 from helpers.lab import Lab
+from helpers.lab.experiment import LabExperiment
 from helpers.lab.backends import find_tool
 from helpers.lab.topology import LabError
 from helpers.sim.loadbalancer import (Condition, a_an, FixedResponse, Forward, HealthCheck, LoadBalancer, Redirect,
@@ -312,7 +313,7 @@ class States:
 
 # ---------------------------------------------------------------------------- the lab
 
-class LoadBalancerLab:
+class LoadBalancerLab(LabExperiment):
     """The lab network with its servers; HAProxy configs come and go with run_haproxy()."""
 
     def __init__(self, name: str = LAB_NAME):
@@ -339,29 +340,9 @@ class LoadBalancerLab:
     def _routes(backend: str) -> dict:
         return API_ROUTES if backend in API else WEB_ROUTES
 
-    # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> "LoadBalancerLab":
-        self.lab.start()
-        return self
-
-    def stop(self) -> None:
+    # -- lifecycle (start, stop, with, recipe and draw come from LabExperiment) -------------------
+    def _stopping(self) -> None:
         self.haproxy = None
-        self.lab.stop()
-
-    def __enter__(self) -> "LoadBalancerLab":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        return repr(self.lab)
-
-    def recipe(self):
-        return self.lab.recipe()
-
-    def draw(self):
-        return self.lab.draw()
 
     # -- the model of this lab ----------------------------------------------------------------
     def model(self, *, sticky: bool = False, https: bool = False, algorithm: str = "round_robin") -> LoadBalancer:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from helpers.dnspolicy import DEFAULT_CLOCK, HEALTH_NAME
 from helpers.errors import InputError
 from helpers.lab import Lab
+from helpers.lab.experiment import LabExperiment
 from helpers.lab.topology import LabError
 from helpers.sim.route53 import HealthCheck, HostedZone, Tally
 
@@ -61,11 +62,15 @@ def web_routes(name: str) -> dict:
             "/health": {"status": 200, "body": "OK\n", "headers": {"Content-Type": "text/plain"}}}
 
 
+WWW_IPV6 = "2001:db8::80"  # documentation range; the lab's links are IPv4, DNS answers AAAA all the same
+
+
 def lesson_zone() -> HostedZone:
     """The hosted zone example.com. of the lesson: one name per routing policy."""
     web1, web2, web3 = (WEBS[n][0] for n in ("web1", "web2", "web3"))
     zone = HostedZone("example.com")
     zone.simple("www", "A", web1, web2, web3, ttl=300)
+    zone.simple("www", "AAAA", WWW_IPV6, ttl=300)
     zone.cname("shop", "www")
     zone.weighted("app", "A", web1, weight=3, set_id="blue")
     zone.weighted("app", "A", web2, weight=1, set_id="green")
@@ -116,7 +121,7 @@ def parse_uniq(output: str) -> Counter:
     return counts
 
 
-class Route53Lab:
+class Route53Lab(LabExperiment):
     """The lab network with the policy server; apply() swaps the hosted zone (e.g. new weights)."""
 
     def __init__(self, zone: HostedZone | None = None, *, name: str = LAB_NAME, seed: int = SEED,
@@ -149,30 +154,12 @@ class Route53Lab:
             self.clients[client] = node
         self.server = None
 
-    # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> "Route53Lab":
-        self.lab.start()
+    # -- lifecycle (start, stop, with, recipe and draw come from LabExperiment) -------------------
+    def _started(self) -> None:
         self.start_server()
-        return self
 
-    def stop(self) -> None:
+    def _stopping(self) -> None:
         self.server = None
-        self.lab.stop()
-
-    def __enter__(self) -> "Route53Lab":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        return repr(self.lab)
-
-    def draw(self):
-        return self.lab.draw()
-
-    def recipe(self):
-        return self.lab.recipe()
 
     # -- the name server ----------------------------------------------------------------------
     def config(self, zone: HostedZone | None = None) -> dict:

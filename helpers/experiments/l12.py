@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from helpers.errors import InputError
 from helpers.lab import Lab
+from helpers.lab.experiment import LabExperiment
 from helpers.lab import results as R
 from helpers.lab.backends import find_tool
 from helpers.lab.topology import LabError
@@ -265,7 +266,7 @@ class Played:
 
 # ---------------------------------------------------------------------------- the lab
 
-class CdnLab:
+class CdnLab(LabExperiment):
     """client -- edge (nginx) -- far origin; nginx comes and goes with run_nginx()."""
 
     def __init__(self, name: str = LAB_NAME, *, content: dict | None = None):
@@ -283,29 +284,9 @@ class CdnLab:
         self.config: ConfigText | None = None
         self.behaviors = lab_behaviors()
 
-    # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> "CdnLab":
-        self.lab.start()
-        return self
-
-    def stop(self) -> None:
+    # -- lifecycle (start, stop, with, recipe and draw come from LabExperiment) -------------------
+    def _stopping(self) -> None:
         self.nginx = None
-        self.lab.stop()
-
-    def __enter__(self) -> "CdnLab":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        return repr(self.lab)
-
-    def recipe(self):
-        return self.lab.recipe()
-
-    def draw(self):
-        return self.lab.draw()
 
     def model(self) -> Distribution:
         """A fresh model of this lab (empty caches)."""

@@ -228,13 +228,20 @@ class ConnectResult(Result):
     local: str = ""
     output: str = ""
 
+    # What telnet prints for each outcome (the C library's messages), so the text matches the tool.
+    TELNET_ERRORS = {"refused": "Connection refused", "timed out": "Connection timed out",
+                     "no route to host": "No route to host", "network is unreachable": "Network is unreachable"}
+
     def terminal(self) -> Terminal:
+        text = f"Trying {self.destination}..."
         if self.open:
-            text = f"Trying {self.destination}...\nConnected to {self.destination}."
-        elif self.error == "refused":
-            text = f"Trying {self.destination}...\ntelnet: Unable to connect to remote host: Connection refused"
+            text += f"\nConnected to {self.destination}."
         else:
-            text = f"Trying {self.destination}...\ntelnet: Unable to connect to remote host: {self.error}"
+            reason = self.TELNET_ERRORS.get(self.error, self.error)
+            text += f"\ntelnet: Unable to connect to remote host: {reason}"
+            if self.error == "timed out":
+                # The lab's probe gives up after a second or two; telnet keeps trying for minutes.
+                text += "\n# (the lab stopped waiting after a moment; telnet itself would wait about two minutes)"
         return Terminal(self.command, text, prompt=f"{self.node}$")
 
 
@@ -255,13 +262,13 @@ class UdpResult(Result):
         return self.reply is not None
 
     def terminal(self) -> Terminal:
-        text = f"sent {self.sent!r} to {self.destination}:{self.port}\n"
+        """What nc prints (the reply, or nothing), then the course's note on what happened after '#'."""
         if self.reply is not None:
-            text += f"reply {self.reply!r} from {self.reply_from}"
+            text = f"{self.reply.rstrip()}\n# the reply came from {self.reply_from}"
         elif self.error:
-            text += f"no reply: {self.error} (an ICMP error came back)"
+            text = f"# no reply: {self.error} (an ICMP error came back; nc prints nothing)"
         else:
-            text += "no reply (UDP does not say why)"
+            text = "# no reply, and no error either (UDP does not say why; nc prints nothing)"
         return Terminal(self.command, text, prompt=f"{self.node}$")
 
 

@@ -112,7 +112,7 @@ lesson.handshake_order.check(answer)
 # |---|---|---|
 # | `Connected to ...` | SYN → SYN-ACK | **open**: a program listens |
 # | `Connection refused` (at once) | SYN → RST (리셋) | **closed**: the machine is up, nothing listens on that port |
-# | nothing, then `timed out` | SYN → (silence) | **filtered**: a firewall dropped it (or the host is unreachable) |
+# | nothing for minutes, then `Connection timed out` | SYN → (silence) | **filtered**: a firewall dropped it (or the host is unreachable) |
 #
 # `srv` gets a small firewall that silently drops TCP port 8443 (and UDP port 5353, for later), like
 # a security group with no rule for those ports:

@@ -719,6 +719,22 @@ for code, meaning in EXPLANATION_CODES.items():
 validate(cloud)
 
 # %% [markdown] tags=["concept:vpc.reachability"]
+# ### Your own account
+# The same analyzer can read a real AWS account, read-only: `load_account()` in
+# `helpers.aws.boto_loader` calls only `describe_*` APIs (with your AWS CLI credentials and the
+# optional `boto3` package: `pip install -r requirements-aws.txt`) and builds this model from the
+# answers, listing what the model leaves out. The answers can also be saved as JSON and shared
+# without credentials; here is such a snapshot of a small shop account:
+
+# %% tags=["concept:vpc.reachability"]
+from helpers.aws.boto_loader import load_snapshot
+
+account = load_snapshot()  # the course's sample; load_snapshot("my-account.json") for your own
+shop = account.cloud
+print(shop.analyze("the internet", "web", "tcp", 80).summary())
+print(shop.analyze("the internet", "app", "tcp", 8080).summary())
+
+# %% [markdown] tags=["concept:vpc.reachability"]
 # ## Troubleshooting: five broken VPCs
 # Each story below comes with a model that is broken in one way. For each: analyze it, name the
 # explanation code (**Check 1**), then repair the model and hand it to **Check 2**, which

@@ -165,6 +165,13 @@ zone.answer("www")
 lab.dig("www.example.com")
 
 # %% [markdown] tags=["concept:r53.simple"]
+# The same name also has an IPv6 address, in an **AAAA** record (the same idea with a 128-bit
+# address). The lab's links carry IPv4 only, but a name server answers for any record it holds:
+
+# %% tags=["concept:r53.simple"]
+lab.dig("www.example.com", "AAAA")
+
+# %% [markdown] tags=["concept:r53.simple"]
 # Now 90 queries in a row, counting the first address of each answer (`dig +short` prints one
 # address per line, `head -n 1` keeps the first, `sort | uniq -c` counts):
 
