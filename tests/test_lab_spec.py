@@ -338,3 +338,21 @@ def test_telnet_and_nc_results_read_as_the_tools_print_them():
     assert nc("hello\n").splitlines() == ["hello", "# the reply came from 10.0.6.10:7"]
     assert nc(error="port unreachable").startswith("# no reply: port unreachable")
     assert nc().startswith("# no reply, and no error either")
+
+
+def test_dns_responses_are_described_as_answer_referral_or_error():
+    from scapy.layers.dns import DNS, DNSQR, DNSRR
+    from scapy.layers.inet import IP, UDP
+
+    from helpers.lab.capture import describe
+
+    def response(**fields):
+        built = IP(src="10.0.0.53", dst="10.0.0.10") / UDP(sport=53, dport=5353) / DNS(
+            qr=1, qd=DNSQR(qname="www.example.com", qtype="A"), **fields)
+        return IP(bytes(built))  # as a capture gives it: parsed from the wire
+
+    answer = response(aa=1, an=DNSRR(rrname="www.example.com", type="A", rdata="203.0.113.80"))
+    assert describe(answer) == "response aa A www.example.com -> 203.0.113.80"
+    referral = response(ns=DNSRR(rrname="com", type="NS", rdata="a.gtld-servers.net"))
+    assert describe(referral) == "response A www.example.com -> referral to a.gtld-servers.net"
+    assert describe(response(rcode=3, aa=1)) == "response aa A www.example.com -> NXDOMAIN (no such name)"

@@ -295,6 +295,7 @@ def protocol(packet) -> str:
 
 _ICMP_NAMES = {0: "echo reply", 8: "echo request", 3: "destination unreachable", 11: "time exceeded"}
 _UNREACH = {0: "net unreachable", 1: "host unreachable", 3: "port unreachable", 13: "administratively prohibited"}
+_RCODES = {0: "no answer", 2: "SERVFAIL", 3: "NXDOMAIN (no such name)", 5: "REFUSED"}
 
 
 def tcp_flags(flags) -> str:
@@ -332,7 +333,16 @@ def describe(packet) -> str:
             rr = dns.an[i]
             answers.append(str(rr.rdata if not isinstance(rr.rdata, bytes) else rr.rdata.decode()))
         flags = " aa" if dns.aa else ""
-        return f"response{flags} {qtype} {question} -> {', '.join(answers) or dns.sprintf('%rcode%')}"
+        if answers:
+            return f"response{flags} {qtype} {question} -> {', '.join(answers)}"
+        if dns.rcode == 0 and dns.nscount:
+            # No answer but name servers in the authority section: a referral one level down.
+            servers = [dns.ns[i].rdata for i in range(dns.nscount) if dns.ns[i].type == 2]
+            names = [(s.decode() if isinstance(s, bytes) else str(s)).rstrip(".") for s in servers]
+            if names:
+                return f"response {qtype} {question} -> referral to {', '.join(names)}"
+        outcome = _RCODES.get(dns.rcode, f"rcode {dns.rcode}")
+        return f"response{flags} {qtype} {question} -> {outcome}"
     if TCP in packet:
         tcp = packet[TCP]
         payload = bytes(tcp.payload)
