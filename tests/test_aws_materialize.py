@@ -275,3 +275,26 @@ def test_a_nat_gateway_is_one_way():
         # while the private instances behind it get out, and their replies come back
         assert verdicts(vlab.compare_many([("app-a", "the internet", "tcp", 443),
                                            ("app-a", "the internet", "icmp", None)])) == [True, True]
+
+
+def test_a_stranger_is_a_second_internet_address_the_rules_can_tell_apart():
+    """A rule for part of the internet (an office's block) admits 203.0.113.10 but not 203.0.113.200."""
+    cloud = Cloud()
+    vpc = cloud.add_vpc("office", "10.5.0.0/16")
+    igw = vpc.add_internet_gateway("igw")
+    table = vpc.add_route_table("public")
+    table.add_route("0.0.0.0/0", igw)
+    subnet = vpc.add_subnet("public", "10.5.1.0/24", "a", public_ip_on_launch=True)
+    table.associate(subnet)
+    sg = vpc.add_security_group("office-ssh", "ssh from the office only")
+    sg.allow_inbound("tcp", 22, "203.0.113.0/25")
+    subnet.launch("jump", security_groups=[sg])
+    assert ["ip", "addr", "add", "203.0.113.200/24", "dev", "eth0"] in plan(cloud).routes["internet"]
+    vlab = materialize(cloud, "09-test-stranger", tcp_ports=(22,))
+    flow = vlab.flow("a stranger", "jump", "tcp", 22)
+    assert (flow.source, flow.source_node, flow.source_address) == ("203.0.113.200", "internet", "203.0.113.200")
+    live_mode_or_skip()
+    with vlab:
+        compared = vlab.compare_many([("the internet", "jump", "tcp", 22), ("a stranger", "jump", "tcp", 22)])
+        assert [c.analysis.reachable for c in compared] == [True, False]
+        assert [c.kernel.delivered for c in compared] == [True, False]

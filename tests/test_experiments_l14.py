@@ -69,7 +69,7 @@ def test_security_groups_chain_tier_to_tier(cloud):
                                                                            ((22, 22), "bastion-sg", None)}
     db = vpc.security_group("db-sg")
     assert {groups.get(r.group) for r in db.inbound if r.ports in ((5432, 5432), (3306, 3306))} == {"web-sg"}
-    assert [r.cidr for r in vpc.security_group("bastion-sg").inbound] == ["203.0.113.0/24"]
+    assert [r.cidr for r in vpc.security_group("bastion-sg").inbound] == ["203.0.113.0/25"]
 
 
 def test_refusals_are_real_aws_errors(cloud):

@@ -39,7 +39,8 @@ How each part of the model becomes a part of the lab:
   own block to the peer's block, and delivers what arrives only into its own subnets (peering is
   not transitive).
 * **the internet** → a router ``isp`` that knows every public IP's gateway, and a host
-  ``internet`` at 203.0.113.10, the address the analyzer calls "the internet".
+  ``internet`` at 203.0.113.10, the address the analyzer calls "the internet" (and 203.0.113.200,
+  "a stranger", for rules that admit only part of the internet).
 
 AWS ids become lab node names of 1-8 lowercase letters/digits: a resource's Name when it is one
 already ("bastion"; "public-a" → "publica"), else its id without the dash and zeros ("igw-01" →
@@ -67,13 +68,15 @@ from helpers.aws.report import pre_html, table
 from helpers.aws.rules import AclEntry, SgRule
 from helpers.errors import CourseError, InputError
 
-__all__ = ["materialize", "plan", "with_lab_addresses", "Blueprint", "VpcLab", "Flow", "FlowResult", "Comparison", "Comparisons",
+__all__ = ["materialize", "plan", "with_lab_addresses", "STRANGER_ADDRESS", "Blueprint", "VpcLab", "Flow", "FlowResult", "Comparison", "Comparisons",
            "node_names", "INTERNET_NODE", "ISP_NODE", "DEFAULT_TCP_PORTS", "DEFAULT_UDP_PORTS"]
 
 NETPROBE = Path(__file__).resolve().parent / "netprobe.py"
 INTERNET_NODE = "internet"
 ISP_NODE = "isp"
 INTERNET_ADDRESS = "203.0.113.10"          # the analyzer's "the internet" (INTERNET_HOST)
+STRANGER_ADDRESS = "203.0.113.200"         # a second internet address, for rules that admit only some of it
+STRANGER_WORDS = ("a stranger", "stranger")
 INTERNET_NET = "203.0.113.0/24"
 PUBLIC_NET = "198.51.100.0/24"             # the model's pool of public and Elastic IPs
 TRANSIT_NET = "192.0.2.0/24"               # isp <-> internet gateways, one /30 each
@@ -260,7 +263,9 @@ def plan(cloud: Cloud) -> Blueprint:
     bp.add_node(INTERNET_NODE, "host")
     bp.links.append(LinkPlan(ISP_NODE, INTERNET_NODE, "203.0.113.1/24", f"{INTERNET_ADDRESS}/24", "eth0", "eth0"))
     bp.ip(INTERNET_NODE, "route", "add", "default", "via", "203.0.113.1")
-    bp.rows.append(["the internet", "", INTERNET_NODE, "host", f"{INTERNET_ADDRESS} (the analyzer's 'the internet')"])
+    bp.ip(INTERNET_NODE, "addr", "add", f"{STRANGER_ADDRESS}/24", "dev", "eth0")
+    bp.rows.append(["the internet", "", INTERNET_NODE, "host", f"{INTERNET_ADDRESS} (the analyzer's 'the internet'); "
+                    f"also {STRANGER_ADDRESS}, 'a stranger'"])
     bp.rows.append(["(its router)", "", ISP_NODE, "router", "routes each public IP to its internet gateway"])
     for index, vpc in enumerate(vpcs):
         _plan_vpc(cloud, vpc, index, bp)
@@ -611,6 +616,7 @@ class Flow:
     source_node: str
     source_port: int | None = None
     destination_label: str = ""
+    source_address: str | None = None  # bind to this address (a second address of the source node)
 
     def text(self) -> str:
         target = f"{self.destination_label} {self.destination}" if self.destination_label else self.destination
@@ -779,9 +785,14 @@ class VpcLab:
             raise InputError(f"A flow's protocol is 'tcp', 'udp' or 'icmp', not {protocol!r}.")
         if protocol != "icmp" and (isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536):
             raise InputError(f"Give the destination port as a number 1-65535, like ('web', 'app', '{protocol}', 80).")
-        from_internet = isinstance(source, str) and source.strip().lower() in INTERNET_WORDS
-        if from_internet:
+        words = source.strip().lower() if isinstance(source, str) else ""
+        stranger = words in STRANGER_WORDS or words == STRANGER_ADDRESS
+        from_internet = words in INTERNET_WORDS or stranger
+        source_address = None
+        if words in INTERNET_WORDS:
             source_name, source_node = "the internet", INTERNET_NODE
+        elif stranger:  # the internet host's second address, asked of the analyzer as such
+            source_name, source_node, source_address = STRANGER_ADDRESS, INTERNET_NODE, STRANGER_ADDRESS
         else:
             instance = self._instance(source, "source")
             source_name, source_node = instance.name, self.blueprint.names[instance.id]
@@ -799,7 +810,8 @@ class VpcLab:
         if protocol in ("tcp", "udp"):
             port_used = self._next_port
             self._next_port += 1
-        return Flow(source_name, address, protocol, None if protocol == "icmp" else port, source_node, port_used, shown)
+        return Flow(source_name, address, protocol, None if protocol == "icmp" else port, source_node, port_used, shown,
+                    source_address)
 
     def _instance(self, value: Any, role: str) -> Instance:
         if isinstance(value, Instance):
@@ -822,7 +834,7 @@ class VpcLab:
             from helpers.lab.results import CommandResult
 
             specs = [{"id": str(n), "netns": self.lab[f.source_node].ns, "proto": f.protocol, "dst": f.destination,
-                      "port": f.port, "sport": f.source_port} for n, f in enumerate(flows)]
+                      "port": f.port, "sport": f.source_port, "src": f.source_address} for n, f in enumerate(flows)]
             done = prober.exec([sys.executable, "-I", "-S", str(NETPROBE), "probe"],
                                input=json.dumps({"timeout": timeout, "flows": specs}), timeout=timeout + 20)
             if done.returncode != 0:

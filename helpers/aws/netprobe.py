@@ -162,19 +162,21 @@ class Flow:
         if self.proto == "tcp":
             self.sock = spaces.socket(netns, socket.AF_INET, socket.SOCK_STREAM)
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            self.sock.bind(("0.0.0.0", int(spec["sport"])))
+            self.sock.bind((spec.get("src") or "0.0.0.0", int(spec["sport"])))
             self.sock.setblocking(False)
             code = self.sock.connect_ex((self.dst, self.port))
             if code not in (0, errno.EINPROGRESS):
                 self.finish(False, os.strerror(code))
         elif self.proto == "udp":
             self.sock = spaces.socket(netns, socket.AF_INET, socket.SOCK_DGRAM)
-            self.sock.bind(("0.0.0.0", int(spec["sport"])))
+            self.sock.bind((spec.get("src") or "0.0.0.0", int(spec["sport"])))
             self.sock.connect((self.dst, self.port))  # connected: replies from elsewhere are dropped
             self.sock.setblocking(False)
             self.sock.send(f"probe {self.id}".encode())
         elif self.proto == "icmp":
             self.sock = spaces.socket(netns, socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+            if spec.get("src"):
+                self.sock.bind((spec["src"], 0))
             self.sock.setblocking(False)
             self.sock.sendto(_echo_request(ident, 1), (self.dst, 0))
         else:

@@ -53,7 +53,7 @@ db_client = MultipleChoice(
 
 # ---------------------------------------------------------------------------- break and fix
 acl_number = MultipleChoice(
-    "admin-acl has 'allow tcp 22 from 203.0.113.0/24' as rule 100. You want to add 'deny tcp 22 from 0.0.0.0/0' "
+    "admin-acl has 'allow tcp 22 from 203.0.113.0/25' as rule 100. You want to add 'deny tcp 22 from 0.0.0.0/0' "
     "so nobody else gets in. Which rule number keeps the admin office in?",
     ["90", "99", "100", "200"],
     answer="200",

@@ -33,7 +33,7 @@ from netaddr import IPNetwork
 from helpers.addressing import Plan, plan_vlsm
 from helpers.aws.analyzer import Analysis, analyze
 from helpers.aws.errors import AwsError
-from helpers.aws.materialize import Comparisons, VpcLab, materialize, plan as blueprint_of
+from helpers.aws.materialize import STRANGER_ADDRESS, Comparisons, VpcLab, materialize, plan as blueprint_of
 from helpers.aws.model import Cloud
 from helpers.aws.report import pre_html, table
 from helpers.errors import InputError
@@ -44,7 +44,8 @@ __all__ = ["LAB_NAME", "VPC_CIDR", "ADMIN_CIDR", "NEEDS", "design", "build", "re
 LAB_NAME = "14-capstone"
 VPC_NAME = "capstone"
 VPC_CIDR = "10.0.0.0/16"
-ADMIN_CIDR = "203.0.113.0/24"          # the admin office (documentation range); the lab's internet host is in it
+ADMIN_CIDR = "203.0.113.0/25"          # the admin office (documentation range); the lab's internet host is in it
+STRANGER = STRANGER_ADDRESS            # an internet address outside the office (203.0.113.200)
 AZS = ("a", "c")
 # hosts each subnet must hold: big private subnets for the web tier to grow, small admin ones
 NEEDS = {"private-a": 500, "private-c": 500, "public-a": 100, "public-c": 100, "db-a": 50, "db-c": 50,
@@ -181,13 +182,14 @@ class Expect:
     port: int
     expected: bool
     why: str
+    shown: str = ""  # how the source reads in tables, when its name alone would mislead
 
     @property
     def question(self) -> tuple:
         return (self.source, self.destination, self.protocol, self.port)
 
     def text(self) -> str:
-        return f"{self.source} → {self.destination} {self.protocol}/{self.port}"
+        return f"{self.shown or self.source} → {self.destination} {self.protocol}/{self.port}"
 
 
 REQUIRED = (
@@ -201,7 +203,9 @@ REQUIRED = (
     Expect("web-c", "db", "tcp", 3306, True, "... or MySQL, from either AZ"),
     Expect("the internet", "db", "tcp", 5432, False, "the database is never reachable from outside"),
     Expect("lb-a", "db", "tcp", 5432, False, "only the web tier talks to the database"),
-    Expect("the internet", "bastion", "tcp", 22, True, "the admin office opens ssh to the bastion"),
+    Expect("the internet", "bastion", "tcp", 22, True, "the admin office opens ssh to the bastion",
+           shown="office 203.0.113.10"),
+    Expect(STRANGER, "bastion", "tcp", 22, False, "nobody outside the office does", shown=f"stranger {STRANGER}"),
     Expect("bastion", "web-a", "tcp", 22, True, "the bastion is the jump host to web ..."),
     Expect("bastion", "db", "tcp", 22, True, "... and to the database"),
     Expect("the internet", "web-a", "tcp", 22, False, "no ssh from the internet past the bastion"),
@@ -308,7 +312,7 @@ DRILLS = {
                         Expect("the internet", "lb-a", "tcp", 80, True, "customers do not notice"))),
     "acl-order": Drill("acl-order", "admin-acl gets 'deny ssh from 0.0.0.0/0' as rule 90, before the allow (100)",
                        _break_acl, _fix_acl,
-                       (Expect("the internet", "bastion", "tcp", 22, False, "rule 90 matches first"),
+                       (Expect("the internet", "bastion", "tcp", 22, False, "rule 90 matches first", shown="office 203.0.113.10"),
                         Expect("bastion", "web-a", "tcp", 22, True, "outbound ssh from the bastion is untouched"))),
     "open-web-sg": Drill("open-web-sg", "web-sg also admits tcp 80 from 0.0.0.0/0", _break_sg, _fix_sg,
                          (Expect("db", "web-a", "tcp", 80, True, "any instance now skips the load balancer"),

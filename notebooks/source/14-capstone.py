@@ -103,7 +103,8 @@ lesson.admin_usable.check(answer)
 #   *from `bastion-sg`*. Those rules name groups, not addresses, so they keep working as instances
 #   come and go.
 # * **The bastion and the admin office.** `bastion-sg` admits ssh only from the admin office,
-#   203.0.113.0/24 (a documentation range; the lab's internet host, 203.0.113.10, sits in it). The
+#   203.0.113.0/25 (a documentation range; the lab's internet host, 203.0.113.10, sits in it, and
+#   its second address 203.0.113.200 plays a stranger outside it). The
 #   **network ACL** `admin-acl` on the admin subnets repeats that at the subnet edge and lets the
 #   bastion open ssh into the VPC. Two independent layers make **defence in depth** (심층 방어).
 # * **One NAT gateway** (NAT 게이트웨이) in `public-a` lets the web servers out for updates. The
@@ -134,7 +135,7 @@ l14.refusals(cloud)
 # %% [markdown] tags=["concept:capstone.infra"]
 # ## 3. Analyse: what must get through, what must not
 #
-# A design is a promise about traffic. `l14.REQUIRED` writes the promise down: seventeen flows, each
+# A design is a promise about traffic. `l14.REQUIRED` writes the promise down: eighteen flows, each
 # with the answer the design wants and why. The reachability analyzer of lesson 09 answers each one
 # from the configuration alone. For every "no" it names the first component on the path that
 # stops the packet, with Reachability Analyzer's explanation code:
@@ -228,7 +229,7 @@ cap.run("the internet", f"curl -s --max-time 1 telnet://{web_a}:22 </dev/null; e
 # %% [markdown] tags=["concept:capstone.infra"]
 # ## 5. Test: every flow, the analyzer and the kernel side by side
 #
-# This is the **end-to-end test** (종단 간 테스트). All seventeen flows go through the real network at
+# This is the **end-to-end test** (종단 간 테스트). All eighteen flows go through the real network at
 # once (a TCP connection from the source's namespace to the destination's address and port). Next
 # to each you see what the design wants, what the analyzer said and what the kernel did:
 
