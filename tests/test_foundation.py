@@ -66,6 +66,17 @@ def test_notebook_handler_hides_tracebacks():
     try:
         assert install_notebook_handler()
         assert CourseError in shell.custom_exceptions
+        # What a learner sees when a cell makes a mistake: the sentence, and no traceback.
+        import contextlib
+        import io
+
+        seen = io.StringIO()
+        with contextlib.redirect_stdout(seen), contextlib.redirect_stderr(seen):
+            result = shell.run_cell("from helpers.addressing import describe\ndescribe('10.0.1.300/24')")
+        shown = seen.getvalue()
+        assert result.error_in_exec is not None
+        assert "300 in '10.0.1.300' is over 255" in shown
+        assert "Traceback" not in shown and "File " not in shown and shown.strip().count("\n") <= 1
     finally:
         InteractiveShell.clear_instance()
 
