@@ -105,3 +105,14 @@ def live_mode_or_skip():
 def live():
     """Use in tests that build real labs."""
     return live_mode_or_skip()
+
+
+def tool_or_skip(program: str | None, name: str) -> None:
+    """Skip a test whose lab program is missing, except in CI (NETCOURSE_REQUIRE_LIVE=1), where the
+    set-up installs it, so a missing one is a failure, not a skip counted as a pass."""
+    if program:
+        return
+    if os.environ.get("NETCOURSE_REQUIRE_LIVE") == "1":
+        pytest.fail(f"{name} is required here (NETCOURSE_REQUIRE_LIVE=1); python3 course.py test installs it as root")
+    pytest.skip(f"{name} is not installed")
+

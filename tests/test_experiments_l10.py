@@ -12,7 +12,7 @@ from helpers.errors import InputError
 from helpers.experiments import l10
 from helpers.sim.loadbalancer import (LoadBalancer, Request, Stickiness, Target, compare_counts, header, host,
                                       method, path, query, source_ip)
-from tests.conftest import live_mode_or_skip
+from tests.conftest import live_mode_or_skip, tool_or_skip
 
 HAPROXY = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/sbin")
 
@@ -188,8 +188,7 @@ def test_sticky_cookie_pins_a_client_and_moves_it_when_its_server_fails(lab):
 
 @pytest.mark.live
 def test_tls_ends_at_the_load_balancer(lab):
-    if not shutil.which("openssl"):
-        pytest.skip("openssl is missing")
+    tool_or_skip(shutil.which("openssl"), "openssl")
     lab.run_haproxy(lab.model(https=True))
     redirect = lab.client.http(f"http://{l10.FRONT_IP}/", method="HEAD")
     assert redirect.status == 301 and redirect.header("location") == f"https://{l10.FRONT_IP}/"

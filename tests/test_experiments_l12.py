@@ -9,7 +9,7 @@ import pytest
 from helpers.errors import InputError
 from helpers.experiments import l12
 from helpers.sim.cdn import CACHING_DISABLED, CACHING_OPTIMIZED, Behavior
-from tests.conftest import live_mode_or_skip
+from tests.conftest import live_mode_or_skip, tool_or_skip
 
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 
@@ -75,8 +75,7 @@ def test_inputs_are_checked_before_anything_runs():
 @pytest.fixture(scope="module")
 def lab():
     live_mode_or_skip()
-    if not NGINX:
-        pytest.skip("nginx is not installed")
+    tool_or_skip(NGINX, "nginx")
     lab = l12.CdnLab(name="test-l12")
     try:
         lab.start()
@@ -136,3 +135,10 @@ def test_a_played_sequence_compares_the_same_every_time():
     assert first.rows == second.rows
     assert [row[-1] for row in first.rows] == ["✓", "✓", "✗"]  # the model says BYPASS for /api/*
     assert not played.agree()
+
+
+def test_misshapen_behaviors_and_content_are_named_in_one_sentence():
+    with pytest.raises(InputError, match="'/api/\\*' is not a Behavior"):
+        l12.nginx_config(["/api/*"])
+    with pytest.raises(InputError, match=r"should be \(cache_control, body, type, dynamic\)"):
+        l12.origin_routes({"/x": ("public, max-age=60", "x")})

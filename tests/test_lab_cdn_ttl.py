@@ -14,7 +14,7 @@ import pytest
 
 from helpers.experiments import l12
 from helpers.sim import cdn
-from tests.conftest import live_mode_or_skip
+from tests.conftest import live_mode_or_skip, tool_or_skip
 from tools import notebooks as nbtools
 
 LAB = nbtools.ROOT / "labs" / "cdn-ttl"
@@ -93,8 +93,7 @@ def test_the_reference_headers_by_the_ttl_rules():
 
 def test_every_check_behaves_on_a_real_nginx():
     live_mode_or_skip()
-    if not NGINX:
-        pytest.skip("nginx is not installed")
+    tool_or_skip(NGINX, "nginx")
     lab = l12.CdnLab(name="test-cdn-ttl")
     lab.start()
     try:

@@ -304,10 +304,10 @@ def test_a_missing_tool_is_one_sentence_naming_its_package(monkeypatch):
 
     monkeypatch.setattr(topology, "find_tool", lambda name: None)
     with pytest.raises(topology.LabError, match=r"'ping' command is not installed.*package iputils-ping"):
-        topology._require_tool("ping")
+        topology.require_tool("ping")
     with pytest.raises(topology.LabError, match="package dnsutils"):
-        topology._require_tool("dig")
-    topology._require_tool("/usr/bin/python3")  # a path is the caller's own program
+        topology.require_tool("dig")
+    topology.require_tool("/usr/bin/python3")  # a path is the caller's own program
 
 
 def test_sysctl_only_takes_network_settings_of_the_namespace():

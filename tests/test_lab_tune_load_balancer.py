@@ -16,7 +16,7 @@ import pytest
 from helpers.experiments import l10
 from helpers.experiments import tune_lb as T
 from helpers.missions import run
-from tests.conftest import live_mode_or_skip
+from tests.conftest import live_mode_or_skip, tool_or_skip
 from tools import notebooks as nbtools
 
 LAB = nbtools.ROOT / "labs" / "tune-load-balancer"
@@ -116,8 +116,7 @@ def test_haproxy_accepts_the_reference_config(tmp_path):
 
 def test_every_check_behaves_on_a_real_haproxy():
     live_mode_or_skip()
-    if not HAPROXY:
-        pytest.skip("haproxy is not installed")
+    tool_or_skip(HAPROXY, "haproxy")
     lab = l10.LoadBalancerLab(name="test-tune-lb")
     lab.start()
     try:

@@ -61,6 +61,12 @@ def test_lab_notebooks_replay_identically_offline():
     runs = [subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *notebooks[i::2]],
                              cwd=nbtools.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             for i in range(2)]
-    outputs = [run.communicate(timeout=1200)[0] for run in runs]
+    try:
+        outputs = [run.communicate(timeout=1200)[0] for run in runs]
+    finally:
+        for run in runs:  # a timeout must not leave a replay (and its kernels) running
+            if run.poll() is None:
+                run.kill()
+                run.wait()
     failed = [out for run, out in zip(runs, outputs) if run.returncode != 0]
     assert not failed, "offline replay differs from the live run:\n" + "\n".join(out[-4000:] for out in failed)

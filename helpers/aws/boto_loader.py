@@ -11,7 +11,7 @@ sends no packet. It needs permissions like those of the AWS managed policy ``Rea
 (``ec2:Describe*``, ``ec2:GetTransitGateway*``, ``ec2:SearchTransitGatewayRoutes``). Nothing
 is stored: the model lives in your notebook's memory.
 
-boto3 is an optional extra of the course (``pip install boto3``, or the ``aws`` extra); the rest
+boto3 is an optional extra of the course (``pip install -r requirements-aws.txt``); the rest
 of the course never needs it, and it is imported only when ``load_account`` runs.
 
 ``from_responses(responses)`` builds the model from already fetched ``describe_*`` answers (a
@@ -108,7 +108,8 @@ def _boto3():
         import boto3  # noqa: PLC0415 - optional dependency, imported only when used
     except ImportError:
         raise BotoMissing("Reading a real AWS account needs boto3, an optional extra: install it with "
-                          "`pip install boto3` (the rest of the course works without it).") from None
+                          "`.venv/bin/pip install -r requirements-aws.txt` (the rest of the course works "
+                          "without it).") from None
     return boto3
 
 

@@ -33,7 +33,7 @@ from helpers.lab import Lab
 from helpers.lab.experiment import LabExperiment
 from helpers.lab import results as R
 from helpers.lab.backends import find_tool
-from helpers.lab.topology import LabError
+from helpers.lab.topology import LabError, require_tool
 from helpers.sim.cdn import (CACHING_DISABLED, YEAR, Behavior, CachePolicy, Content, Distribution, EdgeLocation,
                              Origin, Site)
 from helpers.sim.loadbalancer import Table
@@ -66,10 +66,30 @@ SEQUENCE = [
 PLAIN_PATH = re.compile(r"/[A-Za-z0-9/_.-]*")
 
 
+def _content_rows(content: dict) -> list[tuple[str, tuple]]:
+    """The content table's rows, each checked to be (cache_control, body, type, dynamic)."""
+    if not isinstance(content, dict):
+        raise InputError("content is a dict {path: (cache_control, body, type, dynamic)}.")
+    for path, row in content.items():
+        if not isinstance(row, tuple) or len(row) != 4:
+            raise InputError(f"the content of {path!r} should be (cache_control, body, type, dynamic), like "
+                             f"('public, max-age=60', 'hello', 'text/plain', False).")
+    return list(content.items())
+
+
+def _behavior_list(behaviors) -> list:
+    """The behaviors, each checked to be a Behavior (a learner may type a bare path pattern)."""
+    behaviors = list(behaviors)
+    for behavior in behaviors:
+        if not isinstance(behavior, Behavior):
+            raise InputError(f"{behavior!r} is not a Behavior; make one like Behavior('/api/*', 'origin', CACHING_DISABLED).")
+    return behaviors
+
+
 def origin_routes(content: dict | None = None) -> dict:
     """The origin web server's routes for a {path: (cache_control, body, type, dynamic)} table."""
     routes = {}
-    for path, (cache_control, body, kind, _) in (content or CONTENT).items():
+    for path, (cache_control, body, kind, _) in _content_rows(content or CONTENT):
         headers = {"Content-Type": kind}
         if cache_control:
             headers["Cache-Control"] = cache_control
@@ -111,7 +131,7 @@ def nginx_config(behaviors: list[Behavior] | None = None, *, origin: str = ORIGI
     """nginx.conf for the edge: one location per behavior; caching disabled -> the cache is bypassed.
 
     Paths are relative to nginx's prefix (-p), the lab's private folder."""
-    behaviors = list(behaviors) if behaviors is not None else lab_behaviors()
+    behaviors = _behavior_list(behaviors) if behaviors is not None else lab_behaviors()
     if not behaviors or behaviors[-1].pattern != "*":
         raise InputError("the last behavior must be the default one, with pattern '*'.")
     lines = [f"# nginx.conf: an edge location, a caching reverse proxy in front of the origin {origin}",
@@ -131,7 +151,7 @@ def nginx_config(behaviors: list[Behavior] | None = None, *, origin: str = ORIGI
              "        add_header X-Cache-Status $upstream_cache_status always;",
              "        proxy_cache_key $request_uri;"]
     seen = set()
-    for behavior in behaviors:
+    for behavior in _behavior_list(behaviors):
         where = _location(behavior.pattern)
         if where in seen:
             raise InputError(f"two behaviors have the path pattern {behavior.pattern!r}; keep one.")
@@ -295,6 +315,7 @@ class CdnLab(LabExperiment):
     # -- the origin ---------------------------------------------------------------------------
     def set_content(self, content: dict) -> None:
         """Restart the origin's web server with new content {path: (cache_control, body, type, dynamic)}."""
+        _content_rows(content)
         for path in content:
             if not isinstance(path, str) or not PLAIN_PATH.fullmatch(path):
                 raise InputError(f"path {path!r} should start with '/' and use plain characters.")
@@ -337,6 +358,8 @@ class CdnLab(LabExperiment):
         if not isinstance(path, str) or not PLAIN_PATH.fullmatch(path):
             raise InputError(f"path {path!r} should start with '/' and use plain characters, like '/static/logo.png'.")
         command = (f"curl -s -o /dev/null -D - -w '%{{time_total}}\\n' http://{EDGE_IP}{path}")
+        if self.lab.mode.live:
+            require_tool("curl")  # inside a shell line, a missing curl would look like "no answer"
         return _parse(self.client.run(command, timeout=15), path)
 
     def wait(self, seconds: float) -> None:
@@ -427,8 +450,12 @@ class TtlWorld:
             return cls(shared, owns_lab=False)
         lab = CdnLab(name=MISSION_LAB, content=_content({path: "" for path in SHOP}))
         lab.start()
-        world = cls(lab)
-        lab.run_nginx(world.behaviors)
+        try:
+            world = cls(lab)
+            lab.run_nginx(world.behaviors)
+        except BaseException:
+            lab.stop()  # e.g. nginx missing: nothing half-built is left behind
+            raise
         return world
 
     def close(self) -> None:
@@ -567,7 +594,7 @@ def check_behavior(world: TtlWorld):
     from helpers.missions import not_yet, passed
     from helpers.sim.cdn import Site
 
-    behaviors = list(world.behaviors)
+    behaviors = _behavior_list(world.behaviors)
     if not behaviors or behaviors[-1].pattern != "*":
         return not_yet("The default behavior ('*') must stay last: CloudFront tries behaviors in order and the "
                        "first match wins, so put '/api/*' before it.")

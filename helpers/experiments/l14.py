@@ -37,6 +37,7 @@ from helpers.aws.materialize import STRANGER_ADDRESS, Comparisons, VpcLab, mater
 from helpers.aws.model import Cloud
 from helpers.aws.report import pre_html, table
 from helpers.errors import InputError
+from helpers.lab.topology import LabError, require_tool
 
 __all__ = ["LAB_NAME", "VPC_CIDR", "ADMIN_CIDR", "NEEDS", "design", "build", "refusals", "Expect", "REQUIRED",
            "analyse", "audit", "DRILLS", "Drill", "CapstoneLab", "Table", "haproxy_config"]
@@ -426,6 +427,8 @@ class CapstoneLab:
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 20:
             raise InputError(f"n={n!r}: send between 1 and 20 requests.")
         address = self.cloud.instance(lb).public_ip
+        if self.live:
+            require_tool("curl")  # inside a shell line, a missing curl would look like "no answer"
         result = self.vlab.run("the internet", f"for i in $(seq {n}); do curl -s --max-time 2 http://{address}/; "
                                                 f"done", timeout=30)
         answered = [m[1] for m in ANSWER.finditer(result.output)]
@@ -471,8 +474,8 @@ class CapstoneLab:
             return
         done = self.lab[node].exec(argv, input=text)
         if done.returncode != 0:
-            raise InputError(f"Applying the change on {node} failed ({' '.join(argv)}): "
-                             f"{(done.stderr or done.stdout).strip()[:200]}")
+            raise LabError(f"Applying the change on {node} failed ({' '.join(argv)}): "
+                           f"{(done.stderr or done.stdout).strip()[:200]}; rebuild the lab with a new CapstoneLab.")
 
     def drill(self, key: str, phase: str) -> Table:
         """phase 'break' or 'fix': change the model, apply it live, and run the drill's flows both ways."""

@@ -19,12 +19,18 @@ class LabExperiment:
 
     def start(self: Self) -> Self:
         self.lab.start()
-        self._started()
+        try:
+            self._started()
+        except BaseException:
+            self.lab.stop()  # nothing half-built is left behind
+            raise
         return self
 
     def stop(self) -> None:
-        self._stopping()
-        self.lab.stop()
+        try:
+            self._stopping()
+        finally:
+            self.lab.stop()
 
     def _started(self) -> None:
         """Start the experiment's own programs once the lab is up (nothing by default)."""

@@ -59,7 +59,7 @@ class LabError(CourseError):
     """A lab could not be declared, built or used; the message says why and what to do."""
 
 
-def _require_tool(program: str) -> None:
+def require_tool(program: str) -> None:
     """A missing program is one sentence naming the package, not an empty result."""
     if "/" in program or find_tool(program):
         return
@@ -410,7 +410,7 @@ class Node:
         Wrap what a notebook shows in observe(), so offline mode can replay it.
         """
         self.lab._require_running()
-        _require_tool(argv[0])
+        require_tool(argv[0])
         try:
             return self.lab._backend.run(argv, self.ns, input=input, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -988,7 +988,7 @@ class Lab:
         if not self.mode.live:
             self._services.append(service)
             return
-        _require_tool(service.argv[0])
+        require_tool(service.argv[0])
         log = self._tmp / f"{service.node.name}-{service.name.replace(':', '-')}.log"
         service.log_path = log
         stdin = subprocess.PIPE if service.stdin_text is not None else subprocess.DEVNULL
