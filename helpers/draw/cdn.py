@@ -79,12 +79,16 @@ def plot_sweep(series: Mapping[str, Sequence[Stats]], xs: Sequence[float], *, xl
                metrics: Sequence[str] = ("hit_ratio", "origin_rps", "mean_ms", "stale_share"), log_x: bool = True,
                title: str = ""):
     """One panel per metric, one line per series, against the swept setting."""
+    if isinstance(metrics, str) or not metrics:
+        raise InputError(f"metrics is a list of some of {', '.join(METRICS)}, like ['hit_ratio'].")
+    points = {metric: sweep_points(series, metric) for metric in metrics}  # checked before drawing
+    for name, ys in points[metrics[0]].items():
+        if len(ys) != len(xs):
+            raise InputError(f"series {name!r} has {len(ys)} results for {len(xs)} settings.")
     fig, axes = plt.subplots(1, len(metrics), figsize=(3.3 * len(metrics), 3.3))
     axes = [axes] if len(metrics) == 1 else list(axes)
     for ax, metric in zip(axes, metrics):
-        for index, (name, ys) in enumerate(sweep_points(series, metric).items()):
-            if len(ys) != len(xs):
-                raise InputError(f"series {name!r} has {len(ys)} results for {len(xs)} settings.")
+        for index, (name, ys) in enumerate(points[metric].items()):
             ax.plot(xs, ys, marker="o", color=COLOURS[index % len(COLOURS)], label=name)
         if log_x:
             ax.set_xscale("log")

@@ -15,6 +15,11 @@ def _path(value) -> str:
     return text(value).strip()
 
 
+def _phrase(value) -> str:
+    """A name typed in words: case and spacing do not matter ('s3 bucket' is 'S3 bucket')."""
+    return " ".join(text(value).lower().split())
+
+
 # ---------------------------------------------------------------------------- cdn.why
 origin_load = Exercise(
     "A shop's pages make 200 requests per second. Behind a CDN, 85% of them are answered without "
@@ -129,7 +134,7 @@ origin_kinds = Exercise(
     "Which of these can be a CloudFront origin? 'S3 bucket', 'EC2 instance', 'load balancer', "
     "'server in your own data centre', 'edge location' (a list)",
     answer=["S3 bucket", "EC2 instance", "load balancer", "server in your own data centre"],
-    normalize=set_of(_path),
+    normalize=set_of(_phrase),
     hints=[(lambda s: "edge location" in s, "Edge locations are CloudFront's own caches, in front of the origin, "
                                             "not behind it."),
            (lambda s: "server in your own data centre" not in s, "Any HTTP server the internet can reach can be a "
