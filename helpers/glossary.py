@@ -238,7 +238,8 @@ def term_variants(english: str) -> list[str]:
     return [v for v in dict.fromkeys(variants) if v]
 
 
-def _pattern(variant: str) -> re.Pattern:
+def term_pattern(variant: str) -> re.Pattern:
+    """How a variant of a term is found in text: whole words, any spacing, an optional plural."""
     words = [re.escape(w) for w in re.split(r"[\s\-]+", variant) if w]
     body = r"[\s\-]+".join(words)
     flags = 0 if re.search("[A-Z]", variant) and variant.upper() == variant else re.IGNORECASE
@@ -283,7 +284,7 @@ def first_uses(lesson: str, markdown_cells: list[str] | None = None) -> list[Fir
     for term in terms(lesson):
         first = None
         for variant in term_variants(term.english):
-            match = _pattern(variant).search(text)
+            match = term_pattern(variant).search(text)
             if match and (first is None or match.start() < first.start()):
                 first = match
         if first is None:

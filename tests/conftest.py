@@ -107,12 +107,16 @@ def live():
     return live_mode_or_skip()
 
 
+def missing(what: str) -> None:
+    """Skip a test that lacks something the set-up installs, except in CI (NETCOURSE_REQUIRE_LIVE=1 or
+    CI set), where a missing one is a failure, not a skip counted as a pass."""
+    if os.environ.get("CI") or os.environ.get("NETCOURSE_REQUIRE_LIVE") == "1":
+        pytest.fail(f"this test needs {what} (python3 course.py test installs it as root)")
+    pytest.skip(f"this test needs {what}")
+
+
 def tool_or_skip(program: str | None, name: str) -> None:
-    """Skip a test whose lab program is missing, except in CI (NETCOURSE_REQUIRE_LIVE=1), where the
-    set-up installs it, so a missing one is a failure, not a skip counted as a pass."""
-    if program:
-        return
-    if os.environ.get("NETCOURSE_REQUIRE_LIVE") == "1":
-        pytest.fail(f"{name} is required here (NETCOURSE_REQUIRE_LIVE=1); python3 course.py test installs it as root")
-    pytest.skip(f"{name} is not installed")
+    """Go on when the lab program was found, else skip (fail in CI)."""
+    if not program:
+        missing(name)
 

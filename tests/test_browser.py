@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import missing
+
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "notebooks/03-ip-addressing-and-subnetting.ipynb"
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -41,9 +43,7 @@ LAB_SETTINGS = {
 
 def must_have(what: str) -> None:
     """Skip on a learner's machine without a browser; in CI a missing browser is a failure."""
-    if os.environ.get("CI") or os.environ.get("NETCOURSE_REQUIRE_LIVE") == "1":
-        pytest.fail(f"the browser test needs {what} (python3 course.py test installs it as root)")
-    pytest.skip(f"the browser test needs {what}")
+    missing(f"the browser test's {what}")
 
 
 def chromium_path() -> str:

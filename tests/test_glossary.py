@@ -207,5 +207,5 @@ def test_every_glossary_term_appears_in_its_lesson(lesson):
     nb = nbformat.read(glossary.lesson_notebook(lesson), as_version=4)
     text = "\n".join([cell.source for cell in nb.cells] + [t for cell in nb.cells for t in nbtools.output_texts(cell)])
     unused = [term.english for term in glossary.terms(lesson)
-              if not any(glossary._pattern(v).search(text) for v in glossary.term_variants(term.english))]
+              if not any(glossary.term_pattern(v).search(text) for v in glossary.term_variants(term.english))]
     assert not unused, f"lesson {lesson}'s glossary lists terms the lesson never uses: {unused}"

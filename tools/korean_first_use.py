@@ -64,7 +64,7 @@ def place(prose: str, term) -> tuple[int, str] | None:
     """Where to insert the Korean for this term's first use, and the text to insert."""
     first = None
     for variant in glossary.term_variants(term.english):
-        match = glossary._pattern(variant).search(prose)
+        match = glossary.term_pattern(variant).search(prose)
         if match and (first is None or match.start() < first.start()):
             first = match
     if first is None:

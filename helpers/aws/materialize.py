@@ -67,6 +67,7 @@ from helpers.aws.model import Cloud, Instance, NatGateway, Subnet, Vpc, label
 from helpers.aws.report import pre_html, table
 from helpers.aws.rules import AclEntry, SgRule
 from helpers.errors import CourseError, InputError
+from helpers.lab.experiment import LabExperiment
 
 __all__ = ["materialize", "plan", "with_lab_addresses", "STRANGER_ADDRESS", "Blueprint", "VpcLab", "Flow", "FlowResult", "Comparison", "Comparisons",
            "node_names", "INTERNET_NODE", "ISP_NODE", "DEFAULT_TCP_PORTS", "DEFAULT_UDP_PORTS"]
@@ -693,7 +694,7 @@ class MappingTable:
 
 # ---------------------------------------------------------------------------- the live lab
 
-class VpcLab:
+class VpcLab(LabExperiment):
     """A materialised model: the lab, the mapping from AWS ids to nodes, probes and comparisons."""
 
     def __init__(self, cloud: Cloud, blueprint: Blueprint, lab, tcp_ports: tuple[int, ...],
@@ -706,25 +707,10 @@ class VpcLab:
         self._serve = serve
         self._next_port = FIRST_CLIENT_PORT
 
-    # -- lifecycle
-    def start(self) -> "VpcLab":
-        self.lab.start()
+    # -- lifecycle (start, stop, with and recipe come from LabExperiment)
+    def _started(self) -> None:
         if self._serve:
             self._start_servers()
-        return self
-
-    def stop(self) -> None:
-        self.lab.stop()
-
-    def __enter__(self) -> "VpcLab":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     @property
     def live(self) -> bool:
@@ -763,9 +749,6 @@ class VpcLab:
     def run(self, which: Any, command: str, **kwargs):
         """A real shell command in the node of an instance, gateway or router."""
         return self.node(which).run(command, **kwargs)
-
-    def recipe(self):
-        return self.lab.recipe()
 
     def __repr__(self) -> str:
         state = "running" if self.lab.running else "not started"

@@ -314,11 +314,6 @@ def remove_container(lab: Lab, name: str) -> Session:
     return Session([run(lab["dhost"], f"rm -rf {name} && ls -d */", cwd=lab.workdir)])
 
 
-def with_body(reply) -> Terminal:
-    """An HTTP result shown with its body (curl -i prints both)."""
-    return reply.terminal()
-
-
 # ---------------------------------------------------------------------------- why containers
 
 def vm_vs_container_stacks() -> dict[str, list[tuple[str, str]]]:

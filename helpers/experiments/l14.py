@@ -37,6 +37,7 @@ from helpers.aws.materialize import STRANGER_ADDRESS, Comparisons, VpcLab, mater
 from helpers.aws.model import Cloud
 from helpers.aws.report import pre_html, table
 from helpers.errors import InputError
+from helpers.lab.experiment import LabExperiment
 from helpers.lab.topology import LabError, require_tool
 
 __all__ = ["LAB_NAME", "VPC_CIDR", "ADMIN_CIDR", "NEEDS", "design", "build", "refusals", "Expect", "REQUIRED",
@@ -365,7 +366,7 @@ def haproxy_config(cloud: Cloud) -> str:
     return "\n".join(lines) + "\n"
 
 
-class CapstoneLab:
+class CapstoneLab(LabExperiment):
     """The capstone model as a live lab: the materialised VPC plus HAProxy and two web servers."""
 
     def __init__(self, cloud: Cloud, name: str = LAB_NAME):
@@ -376,30 +377,16 @@ class CapstoneLab:
         self.config = haproxy_config(cloud)
         self.applied: Table | None = None     # the kernel commands of the last apply()
 
-    # -- lifecycle
-    def start(self) -> "CapstoneLab":
-        try:
-            self.vlab.start()
-            for name in WEB_SERVERS:
-                self.vlab.node(name).serve_http(80, routes=WEB_ROUTES, name=name)
-            self.lab.write_file("haproxy.cfg", self.config)
-            workdir = str(self.lab.workdir)
-            for name in LB_NODES:
-                self.vlab.node(name).start(["haproxy", "-C", workdir, "-f", "haproxy.cfg", "-db"], name="haproxy",
-                                           wait_port=80, display="haproxy -f haproxy.cfg -db")
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def stop(self) -> None:
-        self.vlab.stop()
-
-    def __enter__(self) -> "CapstoneLab":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    # -- lifecycle (start, stop and with come from LabExperiment; a failed start stops the lab)
+    def _started(self) -> None:
+        self.vlab._started()  # the materialised VPC's own probe servers
+        for name in WEB_SERVERS:
+            self.vlab.node(name).serve_http(80, routes=WEB_ROUTES, name=name)
+        self.lab.write_file("haproxy.cfg", self.config)
+        workdir = str(self.lab.workdir)
+        for name in LB_NODES:
+            self.vlab.node(name).start(["haproxy", "-C", workdir, "-f", "haproxy.cfg", "-db"], name="haproxy",
+                                       wait_port=80, display="haproxy -f haproxy.cfg -db")
 
     @property
     def live(self) -> bool:

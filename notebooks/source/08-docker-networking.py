@@ -467,7 +467,7 @@ cap.table()
 # 203.0.113.2, dhost's address). `inet`'s web server says it too:
 
 # %% tags=["concept:docker.nat-out"]
-l08.with_body(app.http("http://203.0.113.100/whoami"))
+app.http("http://203.0.113.100/whoami")
 
 # %% [markdown] tags=["concept:docker.nat-out"]
 # ### Try it
@@ -515,7 +515,7 @@ l08.SideBySide("dhost$ iptables -t nat -L DOCKER -n", listed.output,
                "a Docker host, after docker run -p 8080:80 (web at 172.17.0.2)", l08.DOCKER_HOST_NAT_EXAMPLE)
 
 # %% tags=["concept:docker.port-publish"]
-l08.with_body(inet.http("http://203.0.113.2:8080/"))
+inet.http("http://203.0.113.2:8080/")
 
 # %% [markdown] tags=["concept:docker.port-publish"]
 # Reachable. Capturing at `dhost`'s uplink and at docker0 shows the rewrite: the same connection
@@ -532,7 +532,7 @@ cap.table()
 # why a container's access log shows real visitors' addresses:
 
 # %% tags=["concept:docker.port-publish"]
-l08.with_body(inet.http("http://203.0.113.2:8080/whoami"))
+inet.http("http://203.0.113.2:8080/whoami")
 
 # %% [markdown] tags=["concept:docker.port-publish"]
 # (Docker also starts a small `docker-proxy` process listening on the host's port 8080, for the cases
